@@ -1,0 +1,143 @@
+"""One evaluation of a project: its Assessment and its costs, rendered alike everywhere.
+
+The GUI, the report and the CLI all take an Evaluation from here; `to_json` is the stable
+document `tunewise evaluate --json` prints, and `to_text` its plain-text form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tunewise.core import texts
+from tunewise.core.costs import CostReport, compute_costs
+from tunewise.core.decision import Assessment, assess
+from tunewise.core.prices import PriceCatalog
+from tunewise.core.project import Project
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    project: Project
+    assessment: Assessment
+    costs: CostReport
+
+
+def evaluate(
+    project: Project, catalog: PriceCatalog | None = None, *, strict: bool = True
+) -> Evaluation:
+    return Evaluation(
+        project=project,
+        assessment=assess(project),
+        costs=compute_costs(project.costs, catalog, strict=strict),
+    )
+
+
+def _round(value: float, places: int) -> float:
+    return round(value, places) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def to_json(evaluation: Evaluation) -> dict[str, Any]:
+    """The stable machine-readable document; ids as in the project file format."""
+    a, c = evaluation.assessment, evaluation.costs
+    payback = c.payback_days()
+    return {
+        "project": evaluation.project.metadata.name,
+        "flowchart_outcome": a.flowchart_outcome,
+        "approach": a.approach,
+        "combination": a.combination,
+        "combination_candidate": a.combination_candidate,
+        "combination_missing": a.combination_missing,
+        "stopped_at": a.stopped_at,
+        "path": [{"question": s.question, "answer": s.answer, "detail": s.detail} for s in a.path],
+        "few_shot_check": a.few_shot_check.model_dump() if a.few_shot_check else None,
+        "signals_for": a.present_signals_for(),
+        "signals_against": a.present_signals_against(),
+        "suggested_signals": [s.id for s in a.signals_for if s.suggested],
+        "reasons_for": [r.message for r in a.reasons_for],
+        "reasons_against": [r.message for r in a.reasons_against],
+        "blockers": [{"id": b.id, "message": b.message, "lift": b.lift} for b in a.blockers],
+        "warnings": [{"id": w.id, "message": w.message} for w in a.warnings],
+        "confidence": a.confidence,
+        "confidence_reasons": a.confidence_reasons,
+        "next_steps": [{"id": s.id, "message": s.message} for s in a.next_steps],
+        "what_would_change": [w.model_dump() for w in a.what_would_change],
+        "costs": {
+            name: {
+                "model": cost.model,
+                "upfront": _round(cost.upfront, 2),
+                "per_request": _round(cost.per_request, 6),
+                "monthly": _round(cost.monthly, 2),
+                "total_at_horizon": _round(cost.total_at_horizon, 2),
+                "maintenance_burden": cost.maintenance_burden,
+                "quality_consistency": cost.quality_consistency,
+            }
+            for name, cost in c.approaches.items()
+        },
+        "cost_errors": dict(c.errors),
+        "horizon_days": c.horizon_days,
+        "break_even": [
+            {"a": be.a, "b": be.b,
+             "day": None if be.day is None else _round(be.day, 1),
+             "cheaper_after": be.cheaper_after}
+            for be in c.break_even
+        ],
+        "payback_days_fine_tuning_vs_prompting": None if payback is None else _round(payback, 1),
+        "prices_as_of": c.prices_as_of,
+    }
+
+
+def money(value: float) -> str:
+    """USD with thousands separators; sub-cent amounts keep enough digits to mean something."""
+    if abs(value) < 1 and value != 0:
+        return f"${value:,.5f}".rstrip("0").rstrip(".") if abs(value) < 0.01 else f"${value:,.4f}"
+    return f"${value:,.2f}"
+
+
+def to_text(evaluation: Evaluation) -> str:
+    a, c = evaluation.assessment, evaluation.costs
+    lines = [
+        f"Project: {evaluation.project.metadata.name}",
+        f"Recommendation: {a.headline}  (confidence: {a.confidence})",
+        "",
+        "Path through the questions:",
+    ]
+    for step in a.path:
+        lines.append(f"  {step.question} {texts.QUESTION_LABELS[step.question]} "
+                     f"{step.answer.upper()} - {step.detail}")
+    lines.append(f"  Stopped at {a.stopped_at}: {texts.APPROACH_LABELS[a.flowchart_outcome]}")
+    if a.reasons_for:
+        lines += ["", "Why:"] + [f"  - {r.message}" for r in a.reasons_for]
+    if a.reasons_against:
+        lines += ["", "Against fine-tuning:"] + [f"  - {r.message}" for r in a.reasons_against]
+    if a.blockers:
+        lines += ["", "Blockers:"] + [f"  - {b.message} To lift: {b.lift}" for b in a.blockers]
+    if a.warnings:
+        lines += ["", "Warnings:"] + [f"  - {w.message}" for w in a.warnings]
+    if a.combination_candidate and not a.combination:
+        lines += ["", f"{texts.APPROACH_LABELS[a.combination_candidate]} would fit once you have:"]
+        lines += [f"  - {gap}" for gap in a.combination_missing]
+    lines += ["", "Confidence:"] + [f"  - {r}" for r in a.confidence_reasons]
+    if a.what_would_change:
+        lines += ["", "What would change it:"]
+        for w in a.what_would_change:
+            combo = (f", combined as {texts.APPROACH_LABELS[w.combination].lower()}"
+                     if w.combination else "")
+            lines.append(f"  - {w.change}: {texts.APPROACH_LABELS[w.approach]}{combo}")
+    lines += ["", "Next steps:"] + [f"  [ ] {s.message}" for s in a.next_steps]
+    lines += ["", f"Costs over {c.horizon_days} days (USD):"]
+    header = f"  {'Approach':<34}{'Upfront':>12}{'Per request':>14}{'Per month':>12}{'Total':>14}"
+    lines.append(header)
+    for cost in c.approaches.values():
+        lines.append(
+            f"  {cost.label:<34}{money(cost.upfront):>12}{money(cost.per_request):>14}"
+            f"{money(cost.monthly):>12}{money(cost.total_at_horizon):>14}"
+        )
+    for approach, error in c.errors.items():
+        lines.append(f"  {texts.APPROACH_LABELS[approach]}: {error}")
+    payback = c.payback_days()
+    if payback is not None:
+        lines.append(f"  Fine-tuning pays back against prompt engineering on day {payback:.0f} "
+                     f"(about {payback / 7:.1f} weeks).")
+    lines.append(f"  Prices: {c.prices_as_of}")
+    return "\n".join(lines)

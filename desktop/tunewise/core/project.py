@@ -1,0 +1,252 @@
+"""The project: everything a user tells Tunewise, as one strict pydantic model.
+
+This is what a `.tunewise` file holds. The decision engine reads `answers`, the cost model reads
+`costs`; the GUI edits both through this model, so its field constraints are the validation the
+user sees next to each field.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal, get_args
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+FORMAT_NAME = "tunewise-project"
+SCHEMA_VERSION = 2
+
+FewShotAnswer = Literal["yes", "no", "untested"]
+GpuAccess = Literal["local_16gb", "hosted", "none"]
+ApproachId = Literal[
+    "prompt_engineering",
+    "rag",
+    "fine_tuning",
+    "fine_tuning+rag",
+    "fine_tuning+prompt_engineering",
+    "all_three",
+]
+APPROACHES: tuple[ApproachId, ...] = get_args(ApproachId)
+SignForId = Literal[
+    "style_voice", "domain_jargon", "output_format", "latency", "cost_at_scale", "task_reasoning"
+]
+SIGNS_FOR: tuple[SignForId, ...] = get_args(SignForId)
+SignAgainstId = Literal[
+    "small_dataset",
+    "changing_requirements",
+    "general_knowledge",
+    "no_eval_criteria",
+    "no_gpu_budget",
+]
+SIGNS_AGAINST: tuple[SignAgainstId, ...] = get_args(SignAgainstId)
+
+USES_FINE_TUNING: frozenset[str] = frozenset(
+    {"fine_tuning", "fine_tuning+rag", "fine_tuning+prompt_engineering", "all_three"}
+)
+USES_RETRIEVAL: frozenset[str] = frozenset({"rag", "fine_tuning+rag", "all_three"})
+
+
+def _no_lone_surrogates(value: str) -> str:
+    # JSON can spell a lone surrogate ("\ud800"); such a string cannot be written back as UTF-8.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains an invalid Unicode character (a lone surrogate)") from None
+    return value
+
+
+ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(_no_lone_surrogates)]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
+    AfterValidator(_no_lone_surrogates),
+]
+LongText = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_lone_surrogates)]
+ModelRef = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=120, strip_whitespace=True),
+    AfterValidator(_no_lone_surrogates),
+]
+
+Tokens = Annotated[int, Field(ge=0, le=2_000_000)]
+Hours = Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)]
+PricePerMTok = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Months = Annotated[int, Field(ge=0, le=120)]
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+Timestamp = Annotated[datetime, AfterValidator(_aware)]
+
+
+class Strict(BaseModel):
+    """Base for every part of a project file: unknown fields and NaN/Infinity are refused."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        validate_assignment=True,
+        str_max_length=10_000,
+    )
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Metadata(Strict):
+    name: Name = Field("Untitled plan", description="What the plan is called.")
+    author: ShortText = Field("", description="Who wrote the plan.")
+    use_case: LongText = Field("", description="The LLM feature being planned, in a few words.")
+    created: Timestamp = Field(default_factory=now_utc)
+    modified: Timestamp = Field(default_factory=now_utc)
+
+
+class Answers(Strict):
+    """The answers to the four questions and the signs for and against fine-tuning."""
+
+    # q1: can few-shot prompting do the job?
+    few_shot_adequate: FewShotAnswer = "untested"
+    few_shot_score: Share | None = Field(
+        None, description="Quality the few-shot experiment reached (0 to 1)."
+    )
+    quality_target: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = Field(
+        None, description="Quality the feature needs (0 to 1)."
+    )
+    # q2 and q3: what kind of gap is it?
+    knowledge_gap: bool = False
+    behavior_gap: bool = False
+    # q4: is there data to train on?
+    example_count: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+    examples_high_quality: bool = False
+
+    # Signs for fine-tuning. None means "not answered": latency and cost_at_scale then follow
+    # what the numbers suggest; the others count as absent.
+    style_voice: bool | None = None
+    domain_jargon: bool | None = None
+    output_format: bool | None = None
+    latency: bool | None = None
+    cost_at_scale: bool | None = None
+    task_reasoning: bool | None = None
+
+    # Signs against fine-tuning (small_dataset and no_gpu_budget are derived).
+    changing_requirements: bool = False
+    general_knowledge: bool = False
+    no_eval_criteria: bool = False
+    gpu_access: GpuAccess = "hosted"
+
+    # What combinations need.
+    per_request_context: bool = False
+    edge_case_rules: bool = False
+
+    sign_notes: dict[SignForId | SignAgainstId, LongText] = Field(
+        default_factory=dict, description="The user's notes on each sign, by sign id."
+    )
+
+
+class ApproachInputs(Strict):
+    """How one approach would be built and run."""
+
+    model: ModelRef
+    system_prompt_tokens: Tokens = 0
+    few_shot_tokens: Tokens = 0
+    retrieved_tokens: Tokens = 0
+    user_input_tokens: Tokens = 200
+    output_tokens: Tokens = 300
+    cached_share: Share = Field(0.0, description="Share of input tokens billed as cached.")
+    engineering_hours: Hours = 0
+    data_prep_hours: Hours = 0
+    setup_cost: Money = 0
+    monthly_fixed: Money = Field(0, description="Vector store, hosting and other monthly bills.")
+    maintenance_hours_per_month: Hours = 0
+
+
+class TrainingInputs(Strict):
+    training_tokens: Annotated[int, Field(ge=0, le=10_000_000_000)] = 1_000_000
+    epochs: Annotated[int, Field(ge=1, le=100)] = 3
+    evaluation_cost: Money = Field(200, description="Evaluating each retrained model.")
+    retrain_every_months: Months = Field(3, description="0 means never retrain.")
+
+
+class RetrievalInputs(Strict):
+    embedding_model: ModelRef = "text-embedding-3-small"
+    corpus_tokens: Annotated[int, Field(ge=0, le=100_000_000_000)] = 5_000_000
+    reindex_every_months: Months = Field(1, description="0 means never re-index.")
+
+
+class PriceOverride(Strict):
+    """Prices the user typed in for one model, per 1M tokens; None keeps the catalog price."""
+
+    input: PricePerMTok | None = None
+    cached_input: PricePerMTok | None = None
+    output: PricePerMTok | None = None
+    training: PricePerMTok | None = None
+    fine_tuned_input: PricePerMTok | None = None
+    fine_tuned_cached_input: PricePerMTok | None = None
+    fine_tuned_output: PricePerMTok | None = None
+    embedding: PricePerMTok | None = None
+
+
+def default_approaches() -> dict[ApproachId, ApproachInputs]:
+    """A starting point close to the common case: long-prompted large model vs smaller ones."""
+    base = {"user_input_tokens": 200, "output_tokens": 300}
+    return {
+        "prompt_engineering": ApproachInputs(
+            model="gpt-4o", system_prompt_tokens=2000, few_shot_tokens=1000,
+            engineering_hours=16, maintenance_hours_per_month=2, **base,
+        ),
+        "rag": ApproachInputs(
+            model="gpt-4o-mini", system_prompt_tokens=500, retrieved_tokens=1500,
+            engineering_hours=80, monthly_fixed=70, maintenance_hours_per_month=10, **base,
+        ),
+        "fine_tuning": ApproachInputs(
+            model="gpt-4o-mini", system_prompt_tokens=100, engineering_hours=40,
+            data_prep_hours=40, maintenance_hours_per_month=4, **base,
+        ),
+        "fine_tuning+rag": ApproachInputs(
+            model="gpt-4o-mini", system_prompt_tokens=100, retrieved_tokens=1500,
+            engineering_hours=100, data_prep_hours=40, monthly_fixed=70,
+            maintenance_hours_per_month=12, **base,
+        ),
+        "fine_tuning+prompt_engineering": ApproachInputs(
+            model="gpt-4o-mini", system_prompt_tokens=400, engineering_hours=50,
+            data_prep_hours=40, maintenance_hours_per_month=5, **base,
+        ),
+        "all_three": ApproachInputs(
+            model="gpt-4o-mini", system_prompt_tokens=500, retrieved_tokens=1500,
+            engineering_hours=110, data_prep_hours=40, monthly_fixed=70,
+            maintenance_hours_per_month=14, **base,
+        ),
+    }
+
+
+class CostInputs(Strict):
+    requests_per_day: Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)] = 10_000
+    monthly_growth: Annotated[float, Field(ge=-0.5, le=2.0, allow_inf_nan=False)] = Field(
+        0.0, description="Growth of traffic per month, as a fraction (0.05 = 5%)."
+    )
+    horizon_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    hourly_rate: Money = Field(100, description="Cost of one engineering hour.")
+    approaches: dict[ApproachId, ApproachInputs] = Field(default_factory=default_approaches)
+    training: TrainingInputs = Field(default_factory=TrainingInputs)
+    retrieval: RetrievalInputs = Field(default_factory=RetrievalInputs)
+    price_overrides: dict[ModelRef, PriceOverride] = Field(default_factory=dict)
+
+    def approach(self, approach: ApproachId) -> ApproachInputs:
+        """The inputs for one approach; approaches missing from a file get the defaults."""
+        found = self.approaches.get(approach)
+        return found if found is not None else default_approaches()[approach]
+
+
+class Project(Strict):
+    format: Literal["tunewise-project"] = "tunewise-project"
+    schema_version: Literal[2] = 2
+    metadata: Metadata = Field(default_factory=Metadata)
+    answers: Answers = Field(default_factory=Answers)
+    costs: CostInputs = Field(default_factory=CostInputs)
+    notes: LongText = ""

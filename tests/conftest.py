@@ -1,0 +1,24 @@
+"""Fixtures shared by every test folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tunewise.core.project import Project
+from tunewise.core.storage import load_project
+from tunewise.paths import example_project
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def support_bot() -> Project:
+    return load_project(example_project("support-bot"))
+
+
+@pytest.fixture
+def policy_assistant() -> Project:
+    return load_project(example_project("policy-assistant"))
