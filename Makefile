@@ -43,7 +43,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 
 bench: $(TEST_STAMP)
-	$(HEADLESS) $(BIN)/python -m tests.bench
+	$(HEADLESS) $(BIN)/python tests/bench/run.py
 
 screenshots: $(TEST_STAMP)
 	$(HEADLESS) $(BIN)/python -m tunewise.ui.screenshots out/screenshots

@@ -126,7 +126,8 @@ def few_shot_check(answers: Answers) -> FewShotCheck | None:
         return None
     score, target = answers.few_shot_score, answers.quality_target
     ratio = score / target
-    passes = ratio >= FEW_SHOT_SUFFICIENT_RATIO
+    # Rounded so that 72% of an 80% target counts as the 90% it is, not 0.8999999999999999.
+    passes = round(ratio, 9) >= FEW_SHOT_SUFFICIENT_RATIO
     return FewShotCheck(
         score=score,
         target=target,

@@ -1,0 +1,261 @@
+"""The decision engine: every flowchart branch, veto, combination and the 90% rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.core.helpers import fine_tuning_answers, project_with
+from tunewise.core.decision import assess
+from tunewise.core.project import ApproachInputs, CostInputs
+
+
+def test_few_shot_yes_stops_at_q1_with_prompt_engineering() -> None:
+    a = assess(project_with(few_shot_adequate="yes", behavior_gap=True, example_count=900,
+                            examples_high_quality=True))
+    assert (a.flowchart_outcome, a.approach, a.stopped_at) == ("prompt_engineering",
+                                                              "prompt_engineering", "q1")
+    assert [s.question for s in a.path] == ["q1"]
+    assert a.combination is None
+
+
+def test_knowledge_gap_stops_at_q2_with_rag() -> None:
+    a = assess(project_with(few_shot_adequate="no", knowledge_gap=True))
+    assert (a.flowchart_outcome, a.approach, a.stopped_at) == ("rag", "rag", "q2")
+    assert [(s.question, s.answer) for s in a.path] == [("q1", "no"), ("q2", "yes")]
+
+
+def test_no_behaviour_gap_means_revisit_the_problem_with_low_confidence() -> None:
+    a = assess(project_with(few_shot_adequate="no", knowledge_gap=False, behavior_gap=False))
+    assert (a.flowchart_outcome, a.stopped_at) == ("revisit_problem", "q3")
+    assert a.confidence == "low"
+    assert any(step.id == "revisit" for step in a.next_steps)
+
+
+def test_enough_good_examples_means_fine_tuning() -> None:
+    a = assess(project_with(**fine_tuning_answers()))
+    assert (a.flowchart_outcome, a.approach, a.stopped_at) == ("fine_tuning", "fine_tuning", "q4")
+    assert a.path[-1].answer == "yes"
+    assert a.blockers == []
+
+
+@pytest.mark.parametrize(("count", "quality"), [(199, True), (5000, False), (0, False)])
+def test_too_few_or_unvetted_examples_means_collect_data(count: int, quality: bool) -> None:
+    a = assess(project_with(**fine_tuning_answers(example_count=count,
+                                                  examples_high_quality=quality)))
+    assert (a.flowchart_outcome, a.approach) == ("collect_data", "collect_data")
+    assert "small_dataset" in [b.id for b in a.blockers]
+    assert any(step.id == "collect_examples" for step in a.next_steps)
+
+
+def test_exactly_200_good_examples_is_enough() -> None:
+    a = assess(project_with(**fine_tuning_answers(example_count=200)))
+    assert a.flowchart_outcome == "fine_tuning"
+
+
+def test_collect_data_step_names_how_many_more_examples() -> None:
+    a = assess(project_with(**fine_tuning_answers(example_count=120)))
+    step = next(s for s in a.next_steps if s.id == "collect_examples")
+    assert "80 more" in step.message
+
+
+@pytest.mark.parametrize(
+    ("veto", "answers"),
+    [
+        ("changing_requirements", {"changing_requirements": True}),
+        ("no_eval_criteria", {"no_eval_criteria": True}),
+        ("no_gpu_budget", {"gpu_access": "none"}),
+    ],
+)
+def test_each_veto_turns_fine_tuning_into_prompting_and_says_how_to_lift_it(
+    veto: str, answers: dict[str, object]
+) -> None:
+    a = assess(project_with(**fine_tuning_answers(**answers)))
+    assert a.flowchart_outcome == "fine_tuning"
+    assert a.approach == "prompt_engineering"
+    blocker = next(b for b in a.blockers if b.id == veto)
+    assert blocker.message and blocker.lift
+    assert veto in a.present_signals_against()
+    assert a.confidence != "high"
+
+
+def test_veto_with_knowledge_needs_falls_back_to_rag() -> None:
+    a = assess(project_with(**fine_tuning_answers(no_eval_criteria=True, general_knowledge=True)))
+    assert a.approach == "rag"
+
+
+@pytest.mark.parametrize("gpu", ["local_16gb", "hosted"])
+def test_gpu_access_other_than_none_is_no_veto(gpu: str) -> None:
+    a = assess(project_with(**fine_tuning_answers(gpu_access=gpu)))
+    assert a.approach == "fine_tuning"
+    assert "no_gpu_budget" not in a.present_signals_against()
+
+
+def test_fine_tuning_plus_rag_when_both_gaps_hold() -> None:
+    a = assess(project_with(**fine_tuning_answers(knowledge_gap=True)))
+    assert a.approach == "rag"  # the flowchart stops at q2
+    assert a.combination == "fine_tuning+rag"
+
+
+def test_fine_tuning_plus_prompting_with_per_request_context() -> None:
+    a = assess(project_with(**fine_tuning_answers(per_request_context=True)))
+    assert (a.approach, a.combination) == ("fine_tuning", "fine_tuning+prompt_engineering")
+
+
+def test_all_three_with_knowledge_context_and_edge_case_rules() -> None:
+    a = assess(project_with(**fine_tuning_answers(knowledge_gap=True, per_request_context=True,
+                                                  edge_case_rules=True)))
+    assert a.combination == "all_three"
+
+
+def test_combination_needs_data_and_says_what_is_missing() -> None:
+    a = assess(project_with(**fine_tuning_answers(knowledge_gap=True, example_count=150)))
+    assert a.combination is None
+    assert a.combination_candidate == "fine_tuning+rag"
+    assert any("50 more" in gap for gap in a.combination_missing)
+
+
+def test_combination_is_withheld_while_a_veto_holds() -> None:
+    a = assess(project_with(**fine_tuning_answers(per_request_context=True,
+                                                  changing_requirements=True)))
+    assert a.combination is None
+    assert a.combination_candidate == "fine_tuning+prompt_engineering"
+    assert any("moving" in gap for gap in a.combination_missing)
+
+
+def test_questions_after_the_stop_still_feed_the_combination() -> None:
+    # q1 says prompting is not enough, q2 stops at RAG; q3/q4 answers still count.
+    a = assess(project_with(few_shot_adequate="no", knowledge_gap=True, behavior_gap=True,
+                            example_count=300, examples_high_quality=True))
+    assert a.stopped_at == "q2"
+    assert a.combination == "fine_tuning+rag"
+
+
+# ---- the 90% rule -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("score", "target", "expected"),
+    [
+        (0.72, 0.80, "prompt_engineering"),  # 0.72 / 0.80 = 0.90 exactly: at the line
+        (0.7199, 0.80, "fine_tuning"),  # 0.899875: just below
+        (0.81, 0.90, "prompt_engineering"),  # 0.90
+        (0.80, 0.90, "fine_tuning"),  # 0.8889
+        (0.95, 0.90, "prompt_engineering"),  # above the target itself
+    ],
+)
+def test_few_shot_experiment_decides_q1_at_ninety_percent(
+    score: float, target: float, expected: str
+) -> None:
+    a = assess(project_with(**fine_tuning_answers(few_shot_adequate="untested",
+                                                  few_shot_score=score, quality_target=target)))
+    assert a.approach == expected
+    assert a.few_shot_check is not None
+    assert a.few_shot_check.ratio == pytest.approx(score / target)
+
+
+def test_the_arithmetic_is_shown() -> None:
+    a = assess(project_with(**fine_tuning_answers(few_shot_score=0.6, quality_target=0.8)))
+    assert a.path[0].detail == a.few_shot_check.explanation  # type: ignore[union-attr]
+    assert "60%" in a.path[0].detail and "80%" in a.path[0].detail and "75%" in a.path[0].detail
+
+
+def test_untested_continues_lowers_confidence_and_asks_for_the_experiment() -> None:
+    tested = assess(project_with(**fine_tuning_answers()))
+    untested = assess(project_with(**fine_tuning_answers(few_shot_adequate="untested")))
+    assert untested.approach == tested.approach == "fine_tuning"
+    assert tested.confidence == "high"
+    assert untested.confidence == "medium"
+    step = next(s for s in untested.next_steps if s.id == "run_experiment")
+    assert "20" in step.message and "50" in step.message
+
+
+# ---- signs, contradictions, explanations ----------------------------------------------------
+
+def test_long_prompt_at_volume_suggests_latency_and_cost_signs() -> None:
+    costs = CostInputs(requests_per_day=10_000, approaches={
+        "prompt_engineering": ApproachInputs(model="gpt-4o", system_prompt_tokens=2000)})
+    a = assess(project_with(costs=costs, **fine_tuning_answers()))
+    suggested = {s.id: s for s in a.signals_for}
+    assert suggested["latency"].suggested and suggested["latency"].present
+    assert suggested["cost_at_scale"].suggested and suggested["cost_at_scale"].present
+
+
+def test_user_tick_wins_over_the_suggestion() -> None:
+    costs = CostInputs(requests_per_day=10_000, approaches={
+        "prompt_engineering": ApproachInputs(model="gpt-4o", system_prompt_tokens=2000)})
+    a = assess(project_with(costs=costs, **fine_tuning_answers(latency=False)))
+    latency = next(s for s in a.signals_for if s.id == "latency")
+    assert latency.suggested and not latency.present
+
+
+def test_short_prompt_suggests_nothing() -> None:
+    costs = CostInputs(requests_per_day=50, approaches={
+        "prompt_engineering": ApproachInputs(model="gpt-4o", system_prompt_tokens=300)})
+    a = assess(project_with(costs=costs, **fine_tuning_answers()))
+    assert not any(s.suggested for s in a.signals_for)
+
+
+def test_small_dataset_is_derived_from_count_and_quality() -> None:
+    assert "small_dataset" in assess(project_with(example_count=99, examples_high_quality=True)
+                                     ).present_signals_against()
+    assert "small_dataset" in assess(project_with(example_count=999)).present_signals_against()
+    assert "small_dataset" not in assess(
+        project_with(example_count=100, examples_high_quality=True)).present_signals_against()
+
+
+def test_forty_examples_marked_high_quality_200_plus_is_a_warning_not_a_crash() -> None:
+    a = assess(project_with(**fine_tuning_answers(example_count=40)))
+    assert "examples_count_mismatch" in [w.id for w in a.warnings]
+    assert "40" in a.warnings[0].message
+    assert a.approach == "collect_data"
+
+
+def test_general_knowledge_without_knowledge_gap_is_a_warning() -> None:
+    a = assess(project_with(**fine_tuning_answers(general_knowledge=True)))
+    assert "knowledge_contradiction" in [w.id for w in a.warnings]
+    assert a.confidence != "high"
+
+
+def test_experiment_contradicting_the_stated_answer_is_a_warning_and_evidence_wins() -> None:
+    a = assess(project_with(**fine_tuning_answers(few_shot_adequate="yes", few_shot_score=0.5,
+                                                  quality_target=0.9)))
+    assert a.approach == "fine_tuning"
+    assert "few_shot_contradiction" in [w.id for w in a.warnings]
+
+
+def test_half_an_experiment_is_a_warning() -> None:
+    a = assess(project_with(**fine_tuning_answers(few_shot_score=0.5)))
+    assert "few_shot_incomplete" in [w.id for w in a.warnings]
+
+
+def test_every_conclusion_has_reasons_and_a_headline() -> None:
+    a = assess(project_with(**fine_tuning_answers(output_format=True)))
+    assert a.reasons_for[0].id == "outcome_fine_tuning"
+    assert "sign_output_format" in [r.id for r in a.reasons_for]
+    assert len(a.strongest_reasons()) == 3
+    assert a.headline == "Fine-tuning"
+    assert a.confidence_reasons
+
+
+def test_what_would_change_it_is_computed_by_flipping_answers() -> None:
+    a = assess(project_with(**fine_tuning_answers()))
+    changes = {c.change: c.approach for c in a.what_would_change}
+    assert changes["If few-shot prompting were shown to reach the target"] == "prompt_engineering"
+    assert changes["If missing knowledge were the main gap"] == "rag"
+
+
+def test_blockers_only_matter_when_fine_tuning_is_on_the_table() -> None:
+    a = assess(project_with(few_shot_adequate="no", knowledge_gap=True,
+                            changing_requirements=True))
+    assert a.approach == "rag"
+    assert a.blockers == []
+    assert "changing_requirements" in a.present_signals_against()
+
+
+def test_support_bot_example(support_bot) -> None:  # type: ignore[no-untyped-def]
+    a = assess(support_bot)
+    assert (a.approach, a.combination) == ("fine_tuning", "fine_tuning+prompt_engineering")
+    assert a.confidence == "high"
+
+
+def test_policy_assistant_example_is_rag(policy_assistant) -> None:  # type: ignore[no-untyped-def]
+    assert assess(policy_assistant).approach == "rag"
