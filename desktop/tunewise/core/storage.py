@@ -225,12 +225,29 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+    _remove_stale_temporaries(path)
     with contextlib.suppress(OSError):  # persist the rename; not every platform allows this
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files left by a save that was killed midway; ours by their name."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def file_signature(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """Size and modification time of a file, to notice when someone else changed it."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
