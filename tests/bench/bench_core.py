@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "desktop"))
 
-from tunewise.core.evaluation import evaluate  # noqa: E402
-from tunewise.core.prices import default_catalog  # noqa: E402
-from tunewise.core.storage import load_project  # noqa: E402
-from tunewise.paths import example_project  # noqa: E402
+from tunewise.core.evaluation import evaluate
+from tunewise.core.prices import default_catalog
+from tunewise.core.storage import load_project
+from tunewise.paths import example_project
 
 TARGET_MS = 5.0
 

@@ -57,7 +57,8 @@ def test_evaluate_text(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Recommendation: Fine-tuning, best combined as fine-tuning + prompting" in out
     assert "72% ÷ target 90% = 80%" in out
-    assert "$39,907.50" in out  # 365 days x 10,000 x $0.00975 + 12 x 4 h x $90 = $35,587.50 + $4,320
+    # 365 days x 10,000 x $0.00975 = $35,587.50, plus 12 months x 4 h x $90 = $4,320
+    assert "$39,907.50" in out
 
 
 def test_schema(capsys: pytest.CaptureFixture[str]) -> None:

@@ -193,7 +193,7 @@ def test_unknown_model_is_an_error_naming_it() -> None:
 
 def test_model_that_cannot_be_fine_tuned_is_an_error_naming_it() -> None:
     costs = CostInputs(approaches={"fine_tuning": bare_approach("gpt-5")})
-    with pytest.raises(PriceError, match="'gpt-5'.*training"):
+    with pytest.raises(PriceError, match=r"'gpt-5'.*training"):
         compute_costs(costs)
 
 
