@@ -70,3 +70,25 @@ def exec_print_dialog(parent: QWidget | None, printer: QPrinter) -> bool:
     """Let the user pick a printer, page range and copies; True if they chose to print."""
     dialog = QPrintDialog(printer, parent)
     return dialog.exec() == QPrintDialog.DialogCode.Accepted
+
+
+def about(parent: QWidget | None, title: str, html: str) -> None:
+    QMessageBox.about(parent, title, html)
+
+
+def show_document(parent: QWidget | None, title: str, html: str) -> None:
+    """A read-only page of rich text, e.g. the guide to the method."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.resize(640, 560)
+    browser = QTextBrowser(dialog)
+    browser.setOpenExternalLinks(True)
+    browser.setHtml(html)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser)
+    layout.addWidget(buttons)
+    dialog.exec()

@@ -1,0 +1,205 @@
+"""The Costs page: shared rates, one tab per approach, training and retrieval, price overrides.
+
+Model fields offer the price catalog with completion but accept any name; a model without a
+known price shows the cost model's own message under the field instead of a number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QTabWidget, QWidget
+
+from tunewise.core import texts
+from tunewise.core.evaluation import Evaluation
+from tunewise.core.decision import Assessment
+from tunewise.core.prices import PriceError, default_catalog
+from tunewise.core.project import APPROACHES, USES_FINE_TUNING, USES_RETRIEVAL, Project
+from tunewise.ui.controller import FieldPath, ProjectController
+from tunewise.ui.fields import (
+    Field,
+    ModelField,
+    NumberField,
+    add_rows,
+    assign_mnemonics,
+    format_number,
+)
+from tunewise.ui.pages import ProjectPage
+
+PRICE_LABELS: dict[str, str] = {
+    "input": "Input price:",
+    "cached_input": "Cached input price:",
+    "output": "Output price:",
+    "training": "Training price:",
+    "fine_tuned_input": "Tuned input price:",
+    "fine_tuned_cached_input": "Tuned cached price:",
+    "fine_tuned_output": "Tuned output price:",
+    "embedding": "Embedding price:",
+}
+
+
+def catalog_price(model: str, attr: str) -> float | None:
+    """The catalog's price for a model, to show as the placeholder of its override."""
+    catalog = default_catalog()
+    try:
+        if attr == "embedding":
+            return catalog.embedding(model)[0]
+        if attr in ("training",) or attr.startswith("fine_tuned"):
+            ft = catalog.fine_tuned(model)
+            return float(getattr(ft, attr.removeprefix("fine_tuned_")))
+        return float(getattr(catalog.inference(model), attr))
+    except PriceError:
+        return None
+
+
+class OverrideField(NumberField):
+    """A price override for whichever model the approach currently uses."""
+
+    def __init__(self, controller: ProjectController, model_path: FieldPath, attr: str) -> None:
+        super().__init__(controller, ("costs", "price_overrides", "?", attr), PRICE_LABELS[attr],
+                         "Per 1M tokens. Leave empty to use the catalog price; applies to every "
+                         "approach on this model.", optional=True, unit="$ / 1M")
+        self.model_path = model_path
+        self.attr = attr
+
+    def refresh(self, project: Project, changed: FieldPath | None) -> None:
+        model = self.controller.value(self.model_path)
+        self.path = ("costs", "price_overrides", model, self.attr)
+        price = catalog_price(model, self.attr)
+        self.line.setPlaceholderText(
+            f"catalog: {format_number(price, False)}" if price is not None else "unknown: type it")
+        super().refresh(project, changed)
+
+
+def approach_fields(c: ProjectController, approach: str) -> list[Field]:
+    base: FieldPath = ("costs", "approaches", approach)
+    fine_tuned = approach in USES_FINE_TUNING
+    retrieval = approach in USES_RETRIEVAL
+    models = (default_catalog().fine_tunable_models() if fine_tuned
+              else [m.id for m in default_catalog().catalog_models()])
+
+    def num(name: str, label: str, help_text: str, **kw: Any) -> NumberField:
+        return NumberField(c, (*base, name), label, help_text, **kw)
+
+    fields: list[Field] = [
+        ModelField(c, (*base, "model"), "Model:", models,
+                   "A model that can be fine-tuned." if fine_tuned else
+                   "Pick from the price catalog or type any model name."),
+        num("system_prompt_tokens", "System prompt:", "Fixed instructions sent every time.",
+            integer=True, unit="tokens"),
+        num("few_shot_tokens", "Few-shot examples:", "Examples pasted into every request.",
+            integer=True, unit="tokens"),
+    ]
+    if retrieval:
+        fields.append(num("retrieved_tokens", "Retrieved passages:",
+                          "Context fetched per request from the index.", integer=True,
+                          unit="tokens"))
+    fields += [
+        num("user_input_tokens", "User input:", "The question or ticket itself.", integer=True,
+            unit="tokens"),
+        num("output_tokens", "Output:", "Length of a typical answer.", integer=True,
+            unit="tokens"),
+        num("cached_share", "Cached share:", "Share of input billed at the cached rate, 0 to 1."),
+        num("engineering_hours", "Engineering:", "Hours to build it, paid once.", unit="hours"),
+    ]
+    if fine_tuned:
+        fields.append(num("data_prep_hours", "Data preparation:",
+                          "Hours to clean and format the training set.", unit="hours"))
+    fields += [
+        num("setup_cost", "Setup cost:", "Other one-off spend.", unit="USD"),
+        num("monthly_fixed", "Monthly bills:", "Vector store, hosting and other fixed bills.",
+            unit="USD / month"),
+        num("maintenance_hours_per_month", "Upkeep:", "Hours per month to keep it working.",
+            unit="hours / month"),
+    ]
+    prices = (("training", "fine_tuned_input", "fine_tuned_cached_input", "fine_tuned_output")
+              if fine_tuned else ("input", "cached_input", "output"))
+    fields += [OverrideField(c, (*base, "model"), attr) for attr in prices]
+    return fields
+
+
+class CostsPage(ProjectPage):
+    key = "costs"
+    heading = "Costs"
+    blurb = "What building and running each approach would take. The chart follows every edit."
+    auto_mnemonics = False
+
+    def build(self) -> None:
+        c = self.controller
+        shared = QGroupBox("Shared")
+        grid = QGridLayout(shared)
+        shared_fields: list[Field] = [
+            NumberField(c, ("costs", "hourly_rate"), "Hourly rate:",
+                        "Cost of one engineering hour, for build and upkeep.", unit="USD"),
+            NumberField(c, ("costs", "horizon_days"), "Horizon:",
+                        "How far ahead to add up costs (1 to 3,650 days).", integer=True,
+                        unit="days"),
+        ]
+        add_rows(grid, shared_fields)
+        self.body_layout.addWidget(shared)
+
+        self.tabs = QTabWidget()
+        self.model_fields: dict[str, ModelField] = {}
+        approach_all: list[Field] = []
+        for approach in APPROACHES:
+            page = QWidget()
+            tab_grid = QGridLayout(page)
+            fields = approach_fields(c, approach)
+            add_rows(tab_grid, fields)
+            tab_grid.setRowStretch(tab_grid.rowCount(), 1)
+            assert isinstance(fields[0], ModelField)
+            self.model_fields[approach] = fields[0]
+            approach_all += fields
+            self.tabs.addTab(page, texts.APPROACH_LABELS[approach])
+        self.body_layout.addWidget(self.tabs)
+
+        training = QGroupBox("Fine-tuning runs")
+        t_grid = QGridLayout(training)
+        training_fields: list[Field] = [
+            NumberField(c, ("costs", "training", "training_tokens"), "Training set size:",
+                        "Tokens in one pass over the training examples.", integer=True,
+                        unit="tokens"),
+            NumberField(c, ("costs", "training", "epochs"), "Epochs:",
+                        "Passes over the set per training run (1 to 100).", integer=True),
+            NumberField(c, ("costs", "training", "evaluation_cost"), "Evaluation per run:",
+                        "Checking each retrained model before it ships.", unit="USD"),
+            NumberField(c, ("costs", "training", "retrain_every_months"), "Retrain every:",
+                        "0 means train once and never again.", integer=True, unit="months"),
+        ]
+        add_rows(t_grid, training_fields)
+        self.body_layout.addWidget(training)
+
+        retrieval = QGroupBox("Retrieval index")
+        r_grid = QGridLayout(retrieval)
+        embed = ("costs", "retrieval", "embedding_model")
+        retrieval_fields: list[Field] = [
+            ModelField(c, embed, "Embedding model:", default_catalog().embedding_models(),
+                       "Turns documents and questions into vectors."),
+            NumberField(c, ("costs", "retrieval", "corpus_tokens"), "Corpus size:",
+                        "Tokens across all documents to index.", integer=True, unit="tokens"),
+            NumberField(c, ("costs", "retrieval", "reindex_every_months"), "Re-index every:",
+                        "0 means index once.", integer=True, unit="months"),
+            OverrideField(c, embed, "embedding"),
+        ]
+        add_rows(r_grid, retrieval_fields)
+        self.body_layout.addWidget(retrieval)
+        self.fields += shared_fields + approach_all + training_fields + retrieval_fields
+        used = assign_mnemonics([f.label for f in shared_fields])
+        used = assign_mnemonics([f.label for f in training_fields + retrieval_fields], used)
+        for start in range(0, len(approach_all)):
+            if isinstance(approach_all[start], ModelField):
+                end = next((i for i in range(start + 1, len(approach_all))
+                            if isinstance(approach_all[i], ModelField)), len(approach_all))
+                assign_mnemonics([f.label for f in approach_all[start:end]], used)
+
+    def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
+        errors = evaluation.costs.errors
+        for approach, field in self.model_fields.items():
+            field.set_external_error(errors.get(approach, ""))  # type: ignore[arg-type]
+            index = APPROACHES.index(approach)  # type: ignore[arg-type]
+            name = texts.APPROACH_LABELS[approach]
+            self.tabs.setTabText(index, f"{name} (!)" if approach in errors else name)
+        if errors:
+            return ("<b>Some approaches cannot be costed yet</b> (see the tabs marked !). "
+                    "Pick a listed model or type its prices in.")
+        return ""

@@ -1,0 +1,298 @@
+"""The results dashboard: the core's Assessment in words, the cost chart and the comparison table.
+
+Everything here renders an Evaluation as it is; the horizon control edits the project through the
+controller like any other field, so it is undoable and saved with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tunewise.core import texts
+from tunewise.core.decision import Assessment
+from tunewise.core.evaluation import Evaluation, money
+from tunewise.core.project import APPROACHES
+from tunewise.ui import dialogs
+from tunewise.ui.controller import ProjectController
+from tunewise.ui.fields import NumberField
+from tunewise.ui.plotting import CostChart, readout_html
+
+import pyqtgraph.exporters  # isort: skip  # noqa: E402,I001  (after PySide6, via plotting)
+
+HORIZON_PRESETS = ((90, "&90 days"), (365, "&1 year"), (730, "&2 years"), (1095, "&3 years"))
+TABLE_COLUMNS = ("Approach", "Model", "Upfront", "Per request", "Per month", "At horizon",
+                 "Upkeep burden", "Consistency")
+CONFIDENCE_WORDS = {"high": "High", "medium": "Medium", "low": "Low"}
+
+
+def _list(title: str, items: list[str], ordered: bool = False) -> str:
+    if not items:
+        return ""
+    tag = "ol" if ordered else "ul"
+    rows = "".join(f"<li>{i}</li>" for i in items)
+    return f"<h4 style='margin-bottom:2px'>{escape(title)}</h4><{tag}>{rows}</{tag}>"
+
+
+def assessment_html(a: Assessment) -> str:
+    """The whole Assessment as readable HTML, strongest points first."""
+    parts = [_list("Why", [escape(r.message) for r in a.reasons_for])]
+    if a.blockers:
+        parts.append(_list("Blockers", [
+            f"{escape(b.message)}<br><i>To lift it:</i> {escape(b.lift)}" for b in a.blockers]))
+    parts.append(_list("Against fine-tuning", [escape(r.message) for r in a.reasons_against]))
+    if a.combination_candidate and not a.combination:
+        label = texts.APPROACH_LABELS[a.combination_candidate]
+        parts.append(_list(f"{label} would fit once you have",
+                           [escape(g) for g in a.combination_missing]))
+    parts.append(_list("Check these answers", [escape(w.message) for w in a.warnings]))
+    parts.append(_list(f"Confidence: {CONFIDENCE_WORDS[a.confidence].lower()}",
+                       [escape(r) for r in a.confidence_reasons]))
+    changes = []
+    for w in a.what_would_change:
+        combo = (f", combined as {texts.APPROACH_LABELS[w.combination].lower()}"
+                 if w.combination else "")
+        changes.append(f"{escape(w.change)}: <b>{escape(texts.APPROACH_LABELS[w.approach])}"
+                       f"{escape(combo)}</b>")
+    parts.append(_list("What would change it", changes))
+    parts.append(_list("Next steps", [escape(s.message) for s in a.next_steps], ordered=True))
+    path = [f"{escape(texts.QUESTION_SHORT[s.question])} <b>{s.answer}</b>: {escape(s.detail)}"
+            for s in a.path]
+    parts.append(_list("Path through the questions", path))
+    return "".join(p for p in parts if p)
+
+
+class Dashboard(QWidget):
+    """Recommendation, cost chart, comparison table and exports."""
+
+    def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.evaluation: Evaluation | None = None
+
+        self.headline = QLabel()
+        self.headline.setAccessibleName("Recommendation")
+        self.headline.setWordWrap(True)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.confidence = QLabel()
+        self.confidence.setAccessibleName("Confidence")
+        self.confidence.setWordWrap(True)
+
+        self.details = QTextBrowser()
+        self.details.setOpenLinks(False)
+        self.details.setAccessibleName("Assessment details")
+        self.details.document().setIndentWidth(14)
+        self.details.document().setDefaultStyleSheet(
+            "ul, ol { margin-left: 0px; margin-top: 0px; } li { margin-bottom: 2px; }"
+            " h4 { margin-top: 8px; margin-bottom: 2px; }")
+
+        self.chart = CostChart()
+        self.chart.setMinimumHeight(220)
+        self.chart.hovered.connect(self._hovered)
+        self.readout = QLabel()
+        self.readout.setAccessibleName("Cost on the day under the cursor")
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.readout.setWordWrap(True)
+        self.readout.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 4)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        self.horizon = NumberField(controller, ("costs", "horizon_days"), "&Horizon:",
+                                   integer=True, unit="days")
+        self.horizon.line.setMaximumWidth(90)
+        controls = QHBoxLayout()
+        controls.addWidget(self.horizon.label)
+        controls.addWidget(self.horizon.editor)
+        for days, text in HORIZON_PRESETS:
+            button = QPushButton(text)
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, d=days: self.set_horizon(d))
+            controls.addWidget(button)
+        controls.addStretch(1)
+        self.export_button = QPushButton("E&xport")
+        self.export_button.setAutoDefault(False)
+        menu = QMenu(self.export_button)
+        menu.addAction("Chart as &PNG image…", self.export_png)
+        menu.addAction("Chart as &SVG drawing…", self.export_svg)
+        menu.addAction("Cost per day as &CSV…", self.export_csv)
+        self.export_button.setMenu(menu)
+        controls.addWidget(self.export_button)
+
+        self.table = QTableWidget(len(APPROACHES), len(TABLE_COLUMNS))
+        self.table.setAccessibleName("Cost comparison")
+        self.table.setHorizontalHeaderLabels(list(TABLE_COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        right = QWidget()
+        right_col = QVBoxLayout(right)
+        right_col.setContentsMargins(0, 0, 0, 0)
+        right_col.addLayout(controls)
+        right_col.addWidget(self.horizon.error)
+        right_col.addWidget(self.chart, 1)
+        right_col.addWidget(self.readout)
+        self.top = QSplitter(Qt.Orientation.Horizontal)
+        self.top.setChildrenCollapsible(False)
+        self.top.addWidget(self.details)
+        self.top.addWidget(right)
+        self.top.setStretchFactor(0, 0)
+        self.top.setStretchFactor(1, 1)
+        self.top.setSizes([340, 600])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.confidence)
+        layout.addWidget(self.top, 1)
+        layout.addWidget(self.table)
+
+        controller.evaluated.connect(self.show_evaluation)
+        controller.projectReplaced.connect(lambda: self.show_evaluation(controller.evaluation))
+        self.show_evaluation(controller.evaluation)
+
+    # ---- rendering ----------------------------------------------------------------------
+
+    def show_evaluation(self, evaluation: Evaluation) -> None:
+        self.evaluation = evaluation
+        a = evaluation.assessment
+        self.horizon.refresh(evaluation.project, self.controller.last_changed)
+        self.headline.setText(f"Recommendation: {a.headline}")
+        self.confidence.setText(f"Confidence: {CONFIDENCE_WORDS[a.confidence]}. "
+                                + " ".join(a.confidence_reasons[:1]))
+        self.chart.show_evaluation(evaluation)
+        crossings = _list("Where the cost lines cross",
+                          [escape(t) for t in self.chart.break_even_labels])
+        errors = _list("Not costed", [f"{escape(texts.APPROACH_LABELS[k])}: {escape(v)}"
+                                       for k, v in evaluation.costs.errors.items()])
+        self.details.setHtml(assessment_html(a) + crossings + errors)
+        self._fill_table(evaluation)
+        self._hovered(None)
+
+    def _fill_table(self, evaluation: Evaluation) -> None:
+        costs = evaluation.costs
+        recommended = evaluation.assessment.combination or evaluation.assessment.approach
+        self.table.clearSpans()
+        for row, approach in enumerate(APPROACHES):
+            cost = costs.approaches.get(approach)
+            label = texts.APPROACH_LABELS[approach]
+            if cost is None:
+                error = costs.errors.get(approach, "")
+                spec = evaluation.project.costs.approach(approach)
+                values = [label, spec.model, f"Not costed: {error}", "", "", "", "", ""]
+            else:
+                values = [label, cost.model, money(cost.upfront), money(cost.per_request),
+                          money(cost.monthly), money(cost.total_at_horizon),
+                          cost.maintenance_burden, cost.quality_consistency]
+            for col, text in enumerate(values):
+                item = self.table.item(row, col)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.table.setItem(row, col, item)
+                item.setText(text)
+                money_col = 2 <= col <= 5 and cost is not None
+                align = Qt.AlignmentFlag.AlignRight if money_col else Qt.AlignmentFlag.AlignLeft
+                item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+                font = item.font()
+                font.setBold(approach == recommended)
+                item.setFont(font)
+                item.setToolTip(text if cost is None and col == 2 else "")
+            if cost is None:
+                self.table.setSpan(row, 2, 1, len(TABLE_COLUMNS) - 2)
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """Exactly tall enough for its six rows: no scrolling, no empty band."""
+        self.table.resizeRowsToContents()
+        height = (self.table.horizontalHeader().sizeHint().height()
+                  + self.table.verticalHeader().length() + 2 * self.table.frameWidth())
+        self.table.setFixedHeight(height)
+
+    def _hovered(self, day: int | None) -> None:
+        self.readout.setText(readout_html(self.chart, day))
+
+    def set_horizon(self, days: int) -> None:
+        self.controller.set_value(("costs", "horizon_days"), days, "Change horizon")
+        self.controller.seal()
+
+    # ---- exports ------------------------------------------------------------------------
+
+    def _suggest(self, suffix: str) -> str:
+        path = self.controller.path
+        return f"{path.with_suffix('')}-costs.{suffix}" if path else f"costs.{suffix}"
+
+    def export_png(self) -> Path | None:
+        path = dialogs.save_file_name(self, "Export chart as PNG", self._suggest("png"),
+                                      "PNG images (*.png)")
+        if path is None:
+            return None
+        exporter = pyqtgraph.exporters.ImageExporter(self.chart.getPlotItem())
+        exporter.parameters()["width"] = 1600
+        return self._export(lambda: exporter.export(str(path)), path)
+
+    def export_svg(self) -> Path | None:
+        path = dialogs.save_file_name(self, "Export chart as SVG", self._suggest("svg"),
+                                      "SVG drawings (*.svg)")
+        if path is None:
+            return None
+        exporter = pyqtgraph.exporters.SVGExporter(self.chart.getPlotItem())
+        return self._export(lambda: exporter.export(str(path)), path)
+
+    def export_csv(self) -> Path | None:
+        path = dialogs.save_file_name(self, "Export cost series as CSV", self._suggest("csv"),
+                                      "CSV files (*.csv)")
+        if path is None or self.evaluation is None:
+            return None
+        return self._export(lambda: write_series_csv(self.evaluation, path), path)
+
+    def _export(self, action: object, path: Path) -> Path | None:
+        try:
+            action()  # type: ignore[operator]
+        except OSError as error:
+            dialogs.error(self, "Export failed",
+                          f"Could not write '{path.name}': {error.strerror or error}.")
+            return None
+        return path
+
+
+def write_series_csv(evaluation: Evaluation | None, path: Path) -> None:
+    """Day, requests and each approach's cumulative cost, one row per day."""
+    if evaluation is None:
+        return
+    report = evaluation.costs
+    names = list(report.approaches)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["day", "requests"]
+                        + [f"{texts.APPROACH_LABELS[n]} cumulative USD" for n in names])
+        for i, day in enumerate(report.days):
+            writer.writerow([int(day), f"{report.requests[i]:.2f}"]
+                            + [f"{report.approaches[n].cumulative[i]:.2f}" for n in names])
