@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from tunewise.core.prices import PriceError
 from tunewise.core.project import Project
-from tunewise.report.pdf import build_report, write_report
+from tunewise.core.storage import atomic_write
+from tunewise.report.pdf import build_report
 from tunewise.report.styles import default_paper
 from tunewise.ui import dialogs
 
@@ -67,15 +68,14 @@ def export_report_pdf(parent: QWidget | None, project: Project) -> Path | None:
         return None
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
+    pdf = _build(parent, project)
+    if pdf is None:
+        return None
     try:
-        write_report(project, path)
+        atomic_write(path, pdf)
     except OSError as error:
         dialogs.error(parent, "Export Report as PDF",
                       f"Could not write '{path.name}': {error.strerror or error}.", str(error))
-        return None
-    except (PriceError, ValueError) as error:
-        dialogs.error(parent, "Export Report as PDF", "The planning report could not be built.",
-                      str(error))
         return None
     return path
 
