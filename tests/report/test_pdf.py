@@ -190,6 +190,14 @@ def test_empty_optional_fields_still_build() -> None:
     assert "Next steps" in text
 
 
+def test_extreme_cost_inputs_still_build() -> None:
+    for costs in ({"horizon_days": 1, "requests_per_day": 0},
+                  {"horizon_days": 3650, "monthly_growth": -0.5},
+                  {"horizon_days": 3650, "monthly_growth": 2.0, "requests_per_day": 1e8}):
+        pdf = build_report(Project.model_validate({"costs": costs}), paper="a4", clock=clock)
+        assert "Costs" in text_of(pdf)
+
+
 def test_unknown_price_names_the_approach_and_still_builds(support_bot: Project) -> None:
     project = support_bot.model_copy(deep=True)
     rag = project.costs.approaches["rag"].model_copy(update={"model": "no-such-model-xyz"})
@@ -247,6 +255,8 @@ def test_flowchart_highlights_the_path_taken(support_bot: Project,
 
 def test_axis_helpers() -> None:
     assert nice_ticks(39_907.5) == [0, 10_000, 20_000, 30_000, 40_000]
+    assert nice_ticks(1, 6, min_step=1) == [0, 1]
     assert short_money(12_500) == "$12.5k" and short_money(1_500_000) == "$1.5M"
+    assert short_money(2.5e9) == "$2.5B" and short_money(3e20) == "$3.0e+20"
     assert lower_label("Fine-tuning + RAG") == "fine-tuning + RAG"
     assert lower_label("RAG only") == "RAG only"

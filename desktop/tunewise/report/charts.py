@@ -23,11 +23,11 @@ from tunewise.report.styles import ACCENT, ACCENT_LIGHT, BAD, INK, MUTED, RULE, 
 __all__ = ["SERIES_STYLE", "cost_chart", "flowchart", "nice_ticks", "short_money"]
 
 
-def nice_ticks(high: float, target: int = 5) -> list[float]:
+def nice_ticks(high: float, target: int = 5, min_step: float = 0.0) -> list[float]:
     """Round tick values from 0 to at least `high`, about `target` of them."""
     if high <= 0 or not math.isfinite(high):
         return [0.0, 1.0]
-    raw = high / target
+    raw = max(high / target, min_step)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     count = math.ceil(high / step - 1e-9)
@@ -35,13 +35,13 @@ def nice_ticks(high: float, target: int = 5) -> list[float]:
 
 
 def short_money(value: float) -> str:
-    """Axis labels: $0, $750, $12k, $1.5M."""
-    if value >= 1_000_000:
-        text = f"{value / 1_000_000:.2f}".rstrip("0").rstrip(".")
-        return f"${text}M"
-    if value >= 1_000:
-        text = f"{value / 1_000:.1f}".rstrip("0").rstrip(".")
-        return f"${text}k"
+    """Axis labels: $0, $750, $12k, $1.5M, $3B; absurd sizes in scientific notation."""
+    if value >= 1e15:
+        return f"${value:.1e}"
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            text = f"{value / size:.2f}".rstrip("0").rstrip(".")
+            return f"${text}{suffix}"
     return f"${value:,.0f}"
 
 
@@ -75,7 +75,7 @@ def cost_chart(costs: CostReport, width: float, height: float = 250,
     horizon = float(costs.horizon_days)
     top_value = max(float(costs.approaches[a].cumulative.max()) for a in shown)
     y_ticks = nice_ticks(top_value * 1.04)
-    x_ticks = [t for t in nice_ticks(horizon, 6) if t <= horizon + 1e-9]
+    x_ticks = [t for t in nice_ticks(horizon, 6, min_step=1) if t <= horizon + 1e-9]
     y_max, x_max = y_ticks[-1] or 1.0, horizon or 1.0
 
     def px(day: float) -> float:
