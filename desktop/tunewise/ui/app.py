@@ -40,7 +40,10 @@ def run(argv: list[str]) -> int:
     window.show()
     if os.environ.get(PROBE_ENV):
         def probe() -> None:
-            print(f"shown-at {time.time():.6f}", flush=True)
+            shown = time.time()
+            title = window.windowTitle().replace("[*]", "")
+            headline = window.controller.evaluation.assessment.headline
+            print(f"shown-at {shown:.6f} title={title} recommendation={headline}", flush=True)
             window.controller.undo_stack.setClean()
             window.close()
 

@@ -7,6 +7,7 @@ project file.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -288,7 +289,7 @@ class MainWindow(QMainWindow):
 
     def _report_call(self, name: str) -> None:
         try:
-            from tunewise.ui import report_view
+            report_view = importlib.import_module("tunewise.ui.report_view")
         except ImportError as error:
             dialogs.error(self, "Report unavailable",
                           "The planning report is not available in this build.", str(error))
