@@ -37,7 +37,7 @@ from tunewise.ui.controller import ProjectController
 from tunewise.ui.fields import NumberField
 from tunewise.ui.plotting import CostChart, readout_html
 
-import pyqtgraph.exporters  # isort: skip  # noqa: E402,I001  (after PySide6, via plotting)
+import pyqtgraph.exporters  # isort: skip
 
 HORIZON_PRESETS = ((90, "&90 days"), (365, "&1 year"), (730, "&2 years"), (1095, "&3 years"))
 TABLE_COLUMNS = ("Approach", "Model", "Upfront", "Per request", "Per month", "At horizon",
@@ -263,8 +263,7 @@ class Dashboard(QWidget):
                                       "SVG drawings (*.svg)")
         if path is None:
             return None
-        exporter = pyqtgraph.exporters.SVGExporter(self.chart.getPlotItem())
-        return self._export(lambda: exporter.export(str(path)), path)
+        return self._export(lambda: write_chart_svg(self.chart, path), path)
 
     def export_csv(self) -> Path | None:
         path = dialogs.save_file_name(self, "Export cost series as CSV", self._suggest("csv"),
@@ -281,6 +280,37 @@ class Dashboard(QWidget):
                           f"Could not write '{path.name}': {error.strerror or error}.")
             return None
         return path
+
+
+def write_chart_svg(chart: CostChart, path: Path) -> None:
+    """The chart as SVG through pyqtgraph's exporter.
+
+    pyqtgraph 0.14's SVG exporter cannot parse the path data Qt 6.12 writes for some items
+    and raises ValueError; then the scene is drawn straight into a QSvgGenerator instead,
+    which gives the same vector drawing without pyqtgraph's clean-up pass.
+    """
+    try:
+        pyqtgraph.exporters.SVGExporter(chart.getPlotItem()).export(str(path))
+        return
+    except ValueError:
+        pass
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    rect = chart.getPlotItem().sceneBoundingRect()
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QSize(int(rect.width()), int(rect.height())))
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    generator.setTitle("Cumulative cost by approach")
+    painter = QPainter(generator)
+    try:
+        chart.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    finally:
+        painter.end()
+    if not path.exists():
+        raise OSError(f"could not write {path}")
 
 
 def write_series_csv(evaluation: Evaluation | None, path: Path) -> None:
