@@ -250,7 +250,7 @@ def _warnings(project: Project, check: FewShotCheck | None) -> list[Issue]:
     if behaviour_signs and not a.behavior_gap:
         found.append(Issue(id="behavior_contradiction",
                            message=texts.warn_behaviour(behaviour_signs)))
-    return found
+    return [w.model_copy(update={"lift": texts.WARNING_LIFT[w.id]}) for w in found]
 
 
 def fine_tuning_considered(outcome: Outcome, candidate: Combination | None) -> bool:

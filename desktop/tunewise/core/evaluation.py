@@ -57,7 +57,7 @@ def to_json(evaluation: Evaluation) -> dict[str, Any]:
         "reasons_for": [r.message for r in a.reasons_for],
         "reasons_against": [r.message for r in a.reasons_against],
         "blockers": [{"id": b.id, "message": b.message, "lift": b.lift} for b in a.blockers],
-        "warnings": [{"id": w.id, "message": w.message} for w in a.warnings],
+        "warnings": [{"id": w.id, "message": w.message, "lift": w.lift} for w in a.warnings],
         "confidence": a.confidence,
         "confidence_reasons": a.confidence_reasons,
         "next_steps": [{"id": s.id, "message": s.message} for s in a.next_steps],
@@ -121,7 +121,7 @@ def to_text(evaluation: Evaluation) -> str:
     if a.what_would_change:
         lines += ["", "What would change it:"]
         for w in a.what_would_change:
-            combo = (f", combined as {texts.APPROACH_LABELS[w.combination].lower()}"
+            combo = (f", combined as {texts.lower_label(texts.APPROACH_LABELS[w.combination])}"
                      if w.combination else "")
             lines.append(f"  - {w.change}: {texts.APPROACH_LABELS[w.approach]}{combo}")
     lines += ["", "Next steps:"] + [f"  [ ] {s.message}" for s in a.next_steps]

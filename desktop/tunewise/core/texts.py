@@ -92,6 +92,14 @@ QUALITY_CONSISTENCY: dict[str, str] = {
 }
 
 
+def lower_label(label: str) -> str:
+    """A label inside a sentence: 'Fine-tuning + RAG' -> 'fine-tuning + RAG' (acronyms kept)."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def label(identifier: str) -> str:
     """A human label for any id Tunewise uses."""
     for table in (APPROACH_LABELS, SIGN_LABELS, QUESTION_SHORT):
@@ -159,6 +167,23 @@ WARN_FEW_SHOT_INCOMPLETE = (
     "Only one of the few-shot score and the quality target is filled in; the 90% check needs "
     "both, so your plain yes/no/untested answer is used instead."
 )
+
+
+WARNING_LIFT: dict[str, str] = {
+    "examples_count_mismatch": (
+        "Correct the example count, or untick the quality box, so the two answers agree."
+    ),
+    "knowledge_contradiction": (
+        "Answer the knowledge question yes, or untick 'Needs broad or current facts'."
+    ),
+    "few_shot_contradiction": (
+        "Change the yes/no answer to match the experiment, or run the experiment again."
+    ),
+    "few_shot_incomplete": "Fill in both the few-shot score and the quality target, or clear both.",
+    "behavior_contradiction": (
+        "Answer the behaviour question yes, or untick the behaviour signs that do not apply."
+    ),
+}
 
 
 def warn_few_shot(said: str, passes: bool) -> str:
@@ -270,7 +295,7 @@ def whatif_flag(flag: str, current: bool) -> str:
 def headline(approach: str, combination: str | None) -> str:
     main = APPROACH_LABELS[approach]
     if combination:
-        return f"{main}, best combined as {APPROACH_LABELS[combination].lower()}"
+        return f"{main}, best combined as {lower_label(APPROACH_LABELS[combination])}"
     return main
 
 
@@ -325,7 +350,7 @@ def reasons_for(
         reasons.append(
             Reason(
                 id=f"fallback_{approach}",
-                message=f"Until the blockers are lifted, {APPROACH_LABELS[approach].lower()} "
+                message=f"Until the blockers are lifted, {lower_label(APPROACH_LABELS[approach])} "
                 "is the safe way to ship.",
                 weight=4,
             )

@@ -16,9 +16,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from tunewise.core import texts
 from tunewise.core.costs import CostReport
 from tunewise.core.decision import Assessment
+from tunewise.core.texts import lower_label
 from tunewise.report.fonts import register_fonts
 from tunewise.report.series import SERIES_STYLE
-from tunewise.report.styles import ACCENT, ACCENT_LIGHT, BAD, INK, MUTED, RULE, ZEBRA, lower_label
+from tunewise.report.styles import ACCENT, ACCENT_LIGHT, BAD, INK, MUTED, RULE, ZEBRA
 
 __all__ = ["SERIES_STYLE", "cost_chart", "flowchart", "nice_ticks", "short_money"]
 

@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
 
 from tunewise.core import texts
 from tunewise.core.evaluation import money
+from tunewise.core.texts import lower_label
 from tunewise.report.blocks import (
     Heading,
     boxed,
@@ -32,7 +33,6 @@ from tunewise.report.styles import (
     MUTED,
     WARN,
     WARN_LIGHT,
-    lower_label,
     markup,
     styles,
 )
@@ -43,20 +43,6 @@ SECTION_TITLES = ("Summary", "Decision path", "Signals", "Blockers and warnings"
 CONFIDENCE_WORD = {"high": "High", "medium": "Medium", "low": "Low"}
 
 # How to lift each kind of warning; the core states the contradiction, the report says the fix.
-WARNING_LIFT = {
-    "examples_count_mismatch": "Correct the example count, or untick the quality box, so the "
-                               "two answers agree.",
-    "knowledge_contradiction": "Answer the knowledge question yes, or untick 'Needs broad or "
-                               "current facts'.",
-    "few_shot_contradiction": "Change the yes/no answer to match the experiment, or run the "
-                              "experiment again.",
-    "few_shot_incomplete": "Fill in both the few-shot score and the quality target, or clear "
-                           "both.",
-    "behavior_contradiction": "Answer the behaviour question yes, or untick the behaviour signs "
-                              "that do not apply.",
-}
-
-
 def payback_sentence(ctx: Context) -> str:
     costs = ctx.evaluation.costs
     missing = [a for a in ("fine_tuning", "prompt_engineering") if a in costs.errors]
@@ -284,8 +270,7 @@ def blockers_and_warnings(ctx: Context) -> list[Flowable]:
         out.append(gap(6))
         out.append(para("A warning means two answers disagree; the recommendation is less "
                         "certain until they are reconciled."))
-        out.append(table([[i.message, i.lift or WARNING_LIFT.get(i.id, "Review the answers "
-                                                                       "named.")]
+        out.append(table([[i.message, i.lift]
                           for i in a.warnings], [w * 0.55, w * 0.45],
                          header=["Warning", "How to lift it"], header_colour=WARN))
     else:

@@ -66,14 +66,6 @@ def plain(text: str) -> str:
     return _CONTROL.sub("", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def lower_label(label: str) -> str:
-    """A label inside a sentence: 'Fine-tuning + RAG' -> 'fine-tuning + RAG' (acronyms kept)."""
-    first = label.split(" ", 1)[0]
-    if len(first) > 1 and first[:2].isupper():
-        return label
-    return label[:1].lower() + label[1:]
-
-
 def markup(text: str) -> str:
     """User text made safe for Paragraph markup: escaped, line breaks kept."""
     return escape(plain(text)).replace("\n", "<br/>")
