@@ -1,0 +1,33 @@
+"""A lock on an open project file, so a second Tunewise opening it is warned.
+
+The lock is a hidden `.NAME.lock` file beside the project (QLockFile). A lock left by a crashed
+process is recognised as stale and taken over.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+
+
+class DocumentLock:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = QLockFile(str(path.parent / f".{path.name}.lock"))
+        self._lock.setStaleLockTime(0)  # stale only when its process is gone
+
+    def acquire(self) -> bool:
+        """True if this window now holds the lock; False if another instance does."""
+        return bool(self._lock.tryLock(0))
+
+    def holder(self) -> str:
+        """Who holds the lock, in words, e.g. "process 4242 on host 'lab-3'"."""
+        info = self._lock.getLockInfo()  # PySide6: (pid, hostname, appname), pid 0 if unknown
+        pid, host = (info[0], info[1]) if isinstance(info, tuple) and len(info) >= 2 else (0, "")
+        if not pid:
+            return "another program"
+        return f"another Tunewise (process {pid} on '{host}')" if host else f"process {pid}"
+
+    def release(self) -> None:
+        self._lock.unlock()
