@@ -44,7 +44,7 @@ MAX_RECENT = 8
 
 def app_icon() -> QIcon:
     icon = QIcon()
-    for name in ("tunewise.svg", "tunewise-256.png"):
+    for name in ("tunewise.svg", "tunewise.png"):
         path = resource("icons", name)
         if path.exists():
             icon.addFile(str(path))

@@ -126,7 +126,7 @@ class ProjectPage(QWizardPage):
         parts = [self.show_assessment(a, evaluation)]
         warnings = [w.message for w in a.warnings if w.id in self.warning_ids]
         parts.append(issue_html("Check this", warnings))
-        html = "".join(p for p in parts if p)
+        html = "<br>".join(p for p in parts if p)
         self.note.setText(html)
         self.note.setVisible(bool(html))
 
@@ -348,7 +348,7 @@ class ConstraintsPage(ProjectPage):
             else:
                 parts.append(issue_html(f"{label} would fit once you have",
                                         assessment.combination_missing))
-        return "".join(parts)
+        return "<br>".join(p for p in parts if p)
 
 
 def optional_reason(page: ProjectPage, assessment: Assessment) -> str | None:
