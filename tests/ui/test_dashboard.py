@@ -84,7 +84,7 @@ def test_break_evens_are_marked_and_listed(bot: Any) -> None:
     xs, _ = d.chart.markers.getData()
     assert np.isclose(xs, payback).any()
     assert f"Day {payback:,.0f}: fine-tuning becomes cheaper than prompt engineering" in (
-        d.details.toPlainText())
+        d.crossings.text())
     shown = [lab for lab in d.chart.marker_labels if lab.isVisible()]
     assert 1 <= len(shown) <= d.chart.MAX_LABELS
 

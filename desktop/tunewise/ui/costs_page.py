@@ -6,13 +6,14 @@ known price shows the cost model's own message under the field instead of a numb
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QTabWidget, QWidget
 
 from tunewise.core import texts
-from tunewise.core.evaluation import Evaluation
 from tunewise.core.decision import Assessment
+from tunewise.core.evaluation import Evaluation
 from tunewise.core.prices import PriceError, default_catalog
 from tunewise.core.project import APPROACHES, USES_FINE_TUNING, USES_RETRIEVAL, Project
 from tunewise.ui.controller import FieldPath, ProjectController
@@ -38,6 +39,7 @@ PRICE_LABELS: dict[str, str] = {
 }
 
 
+@functools.cache
 def catalog_price(model: str, attr: str) -> float | None:
     """The catalog's price for a model, to show as the placeholder of its override."""
     catalog = default_catalog()

@@ -88,6 +88,8 @@ class Dashboard(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.evaluation: Evaluation | None = None
+        self._details_html = ""
+        self._table_layout: tuple[object, ...] = ()
 
         self.headline = QLabel()
         self.headline.setAccessibleName("Recommendation")
@@ -119,6 +121,12 @@ class Dashboard(QWidget):
         self.readout.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 4)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
+        self.crossings = QLabel()
+        self.crossings.setAccessibleName("Break-even points")
+        self.crossings.setWordWrap(True)
+        self.crossings.setTextFormat(Qt.TextFormat.RichText)
+        self.crossings.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
         self.horizon = NumberField(controller, ("costs", "horizon_days"), "&Horizon:",
                                    integer=True, unit="days")
         self.horizon.line.setMaximumWidth(90)
@@ -148,9 +156,10 @@ class Dashboard(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once per refill, not on every cell change (ResizeToContents re-measures the
+        # whole column for each setText, which made typing sluggish).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
@@ -161,6 +170,7 @@ class Dashboard(QWidget):
         right_col.addWidget(self.horizon.error)
         right_col.addWidget(self.chart, 1)
         right_col.addWidget(self.readout)
+        right_col.addWidget(self.crossings)
         self.top = QSplitter(Qt.Orientation.Horizontal)
         self.top.setChildrenCollapsible(False)
         self.top.addWidget(self.details)
@@ -189,18 +199,27 @@ class Dashboard(QWidget):
         self.confidence.setText(f"Confidence: {CONFIDENCE_WORDS[a.confidence]}. "
                                 + " ".join(a.confidence_reasons[:1]))
         self.chart.show_evaluation(evaluation)
-        crossings = _list("Where the cost lines cross",
-                          [escape(t) for t in self.chart.break_even_labels])
+        lines = [escape(t) for t in self.chart.break_even_labels]
+        self.crossings.setText("<b>Where the lines cross:</b> " + ("; ".join(lines) or "nowhere "
+                               "within the horizon.") if evaluation.costs.approaches else "")
         errors = _list("Not costed", [f"{escape(texts.APPROACH_LABELS[k])}: {escape(v)}"
                                        for k, v in evaluation.costs.errors.items()])
-        self.details.setHtml(assessment_html(a) + crossings + errors)
+        html = assessment_html(a) + errors
+        if html != self._details_html:  # re-laying out rich text is the dearest part of a redraw
+            self._details_html = html
+            self.details.setHtml(html)
         self._fill_table(evaluation)
         self._hovered(None)
 
     def _fill_table(self, evaluation: Evaluation) -> None:
         costs = evaluation.costs
         recommended = evaluation.assessment.combination or evaluation.assessment.approach
-        self.table.clearSpans()
+        changed = False
+        layout_key = (recommended, tuple(costs.errors))
+        restyle = layout_key != self._table_layout
+        self._table_layout = layout_key
+        if restyle:
+            self.table.clearSpans()
         for row, approach in enumerate(APPROACHES):
             cost = costs.approaches.get(approach)
             label = texts.APPROACH_LABELS[approach]
@@ -217,7 +236,11 @@ class Dashboard(QWidget):
                 if item is None:
                     item = QTableWidgetItem()
                     self.table.setItem(row, col, item)
-                item.setText(text)
+                if item.text() != text:
+                    item.setText(text)
+                    changed = True
+                if not restyle:
+                    continue
                 money_col = 2 <= col <= 5 and cost is not None
                 align = Qt.AlignmentFlag.AlignRight if money_col else Qt.AlignmentFlag.AlignLeft
                 item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
@@ -225,12 +248,15 @@ class Dashboard(QWidget):
                 font.setBold(approach == recommended)
                 item.setFont(font)
                 item.setToolTip(text if cost is None and col == 2 else "")
-            if cost is None:
+            if cost is None and restyle:
                 self.table.setSpan(row, 2, 1, len(TABLE_COLUMNS) - 2)
-        self._fit_table()
+        if changed or restyle:
+            self._fit_table()
 
     def _fit_table(self) -> None:
-        """Exactly tall enough for its six rows: no scrolling, no empty band."""
+        """Columns as wide as their contents; exactly tall enough for its six rows."""
+        for col in range(1, len(TABLE_COLUMNS)):
+            self.table.resizeColumnToContents(col)
         self.table.resizeRowsToContents()
         height = (self.table.horizontalHeader().sizeHint().height()
                   + self.table.verticalHeader().length() + 2 * self.table.frameWidth())

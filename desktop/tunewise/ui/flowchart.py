@@ -62,6 +62,8 @@ class FlowchartWidget(QWidget):
         return QSize(270, 470)
 
     def set_assessment(self, assessment: Assessment) -> None:
+        if assessment == self.assessment:
+            return  # most edits (costs, notes) leave the path as it was
         self.assessment = assessment
         self.setToolTip(self.describe())
         self.update()

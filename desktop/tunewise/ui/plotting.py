@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal  # noqa: F401  (PySide6 before pyqtgraph)
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPen
 
 import pyqtgraph as pg  # isort: skip
@@ -56,6 +56,17 @@ def compact_money(value: float) -> str:
     if abs(value) >= 10_000_000:
         return f"${value / 1_000_000:,.1f}M".replace(".0M", "M")
     return f"${value:,.0f}"
+
+
+def nice_ceiling(value: float) -> float:
+    """The next round number at or above value: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^n."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power
 
 
 class MoneyAxis(pg.AxisItem):
@@ -121,6 +132,9 @@ class CostChart(pg.PlotWidget):
         left.setWidth(QFontMetrics(self.font()).horizontalAdvance("$10,000,000") + 28)
         self.time_axis.set_months(False)
         item.showGrid(x=True, y=True, alpha=0.25)
+        # Grid lines on major ticks only: translucent minor grid lines cost most of a repaint.
+        for axis in ("left", "bottom"):
+            item.getAxis(axis).setStyle(maxTickLevel=0)
         item.setMenuEnabled(False)
         item.hideButtons()
         self.setMouseEnabled(x=False, y=False)
@@ -149,6 +163,7 @@ class CostChart(pg.PlotWidget):
         item.addItem(self.cursor_line, ignoreBounds=True)
         self.report: CostReport | None = None
         self._spots: list[tuple[float, float, str]] = []
+        self._ranges: tuple[float, float] = (0.0, 0.0)
         self.break_even_labels: list[str] = []
         self.scene().sigMouseMoved.connect(self._mouse_moved)
         item.vb.sigResized.connect(self._place_labels)
@@ -167,10 +182,16 @@ class CostChart(pg.PlotWidget):
                 continue
             curve.setData(days, cost.cumulative)
             top = max(top, float(cost.cumulative[-1]), float(cost.cumulative.max()))
-        self.time_axis.set_months(report.horizon_days > MONTHS_FROM_DAYS)
-        item = self.getPlotItem()
-        item.setXRange(0, report.horizon_days, padding=0.02)
-        item.setYRange(0, top * 1.05 if top > 0 else 1, padding=0)
+        months = report.horizon_days > MONTHS_FROM_DAYS
+        if months != self.time_axis.months:
+            self.time_axis.set_months(months)
+        # Ranges move in round steps, so typing in a field rarely re-lays out the axes.
+        ranges = (report.horizon_days, nice_ceiling(top * 1.05))
+        if ranges != self._ranges:
+            self._ranges = ranges
+            item = self.getPlotItem()
+            item.setXRange(0, ranges[0], padding=0.02)
+            item.setYRange(0, ranges[1], padding=0)
         self._mark_break_evens(evaluation)
 
     def _mark_break_evens(self, evaluation: Evaluation) -> None:
