@@ -135,7 +135,8 @@ def main() -> None:
                    PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "desktop"),
                                                             os.environ.get("PYTHONPATH")])))
         app_s = launch_to_shown_s(
-            [sys.executable, "-m", "tunewise", str(REPO / "resources/examples/support-bot.tunewise")],
+            [sys.executable, "-m", "tunewise",
+             str(REPO / "resources" / "examples" / "support-bot.tunewise")],
             env)
         bare_s = launch_to_shown_s([sys.executable, "-c", BARE_WINDOW], env)
     print(f"ui: process start to first shown window: Tunewise {app_s * 1000:.0f} ms, "

@@ -18,7 +18,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # The offscreen platform plugin warns when a window's size constraints change or a popup
     # (the model picker's completion list) grabs the keyboard; real windowing systems support
     # both, so these messages of the test platform alone are not failures.
-    offscreen_limits = r"This plugin does not support (propagateSizeHints|grabbing the keyboard|raise)"
+    offscreen_limits = (r"This plugin does not support "
+                        r"(propagateSizeHints|grabbing the keyboard|raise)")
     for item in items:
         if UI_DIR in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.qt_log_ignore(offscreen_limits))

@@ -28,7 +28,7 @@ def test_one_line_per_approach_in_distinct_colour_and_style(bot: Any) -> None:
     names = [label.text for _, label in chart.legend.items]
     assert names == ["Prompt engineering", "Retrieval (RAG)", "Fine-tuning", "Fine-tuning + RAG",
                      "Fine-tuning + prompting", "All three combined"]
-    x, y = chart.series("prompt_engineering")
+    x, _ = chart.series("prompt_engineering")
     assert len(x) == 366 and x[-1] == 365
     assert chart.getPlotItem().getAxis("left").labelText == "Cumulative cost (USD)"
     assert chart.getPlotItem().getAxis("bottom").labelText == "Months from launch"
@@ -71,7 +71,7 @@ def test_unknown_model_is_shown_not_crashed(bot: Any) -> None:
     bot.type_into(bot.override((*PE, "model"), "input"), "1")
     bot.type_into(bot.override((*PE, "model"), "output"), "2")
     assert not model.error.isVisible()
-    x, y = d.chart.series("prompt_engineering")
+    _, y = d.chart.series("prompt_engineering")
     # 2,700 input tokens at $1 and 300 output at $2 per 1M: $0.0033 a request.
     assert d.evaluation.costs.approaches["prompt_engineering"].per_request == pytest.approx(0.0033)
     assert y.size == 366

@@ -244,7 +244,8 @@ def test_standard_shortcuts(window: Any) -> None:
 def test_startup_with_a_file_argument(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TUNEWISE_STARTUP_PROBE="1",
                XDG_CONFIG_HOME=str(tmp_path),
-               PYTHONPATH=os.pathsep.join([str(REPO / "desktop"), os.environ.get("PYTHONPATH", "")]))
+               PYTHONPATH=os.pathsep.join([str(REPO / "desktop"),
+                                           os.environ.get("PYTHONPATH", "")]))
     result = subprocess.run(
         [sys.executable, "-m", "tunewise", str(example_project("support-bot"))],
         env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)

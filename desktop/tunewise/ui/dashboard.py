@@ -69,7 +69,7 @@ def assessment_html(a: Assessment) -> str:
                        [escape(r) for r in a.confidence_reasons]))
     changes = []
     for w in a.what_would_change:
-        combo = (f", combined as {texts.APPROACH_LABELS[w.combination].lower()}"
+        combo = (f", combined as {texts.lower_label(texts.APPROACH_LABELS[w.combination])}"
                  if w.combination else "")
         changes.append(f"{escape(w.change)}: <b>{escape(texts.APPROACH_LABELS[w.approach])}"
                        f"{escape(combo)}</b>")

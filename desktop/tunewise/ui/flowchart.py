@@ -146,8 +146,9 @@ class FlowchartWidget(QWidget):
         ux, uy = direction.x() / length, direction.y() / length
         size = 7.0
         tip = end
-        left = QPointF(tip.x() - ux * size - uy * size * 0.6, tip.y() - uy * size + ux * size * 0.6)
-        right = QPointF(tip.x() - ux * size + uy * size * 0.6, tip.y() - uy * size - ux * size * 0.6)
+        side_x, side_y = uy * size * 0.6, ux * size * 0.6
+        left = QPointF(tip.x() - ux * size - side_x, tip.y() - uy * size + side_y)
+        right = QPointF(tip.x() - ux * size + side_x, tip.y() - uy * size - side_y)
         painter.setBrush(color)
         painter.drawPolygon(QPolygonF([tip, left, right]))
         font = QFont(self.font())

@@ -89,7 +89,8 @@ class TimeAxis(pg.AxisItem):
         self.picture = None
         self.update()
 
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+    def tickValues(self, minVal: float, maxVal: float,
+                   size: float) -> list[tuple[float, list[float]]]:
         if not self.months:
             return super().tickValues(minVal, maxVal, size)
         span_months = max((maxVal - minVal) / DAYS_PER_MONTH, 1e-9)
@@ -135,6 +136,7 @@ class CostChart(pg.PlotWidget):
         # Grid lines on major ticks only: translucent minor grid lines cost most of a repaint.
         for axis in ("left", "bottom"):
             item.getAxis(axis).setStyle(maxTickLevel=0)
+        item.getAxis("left").setTickDensity(2.0)  # major steps of $5,000 rather than $20,000
         item.setMenuEnabled(False)
         item.hideButtons()
         self.setMouseEnabled(x=False, y=False)
@@ -206,8 +208,8 @@ class CostChart(pg.PlotWidget):
             y = float(a[i] + (a[i + 1] - a[i]) * (be.day - i))
             winner = texts.APPROACH_LABELS[be.cheaper_after] if be.cheaper_after else ""
             other = be.b if be.cheaper_after == be.a else be.a
-            text = (f"Day {be.day:,.0f}: {winner.lower()} becomes cheaper than "
-                    f"{texts.APPROACH_LABELS[other].lower()}")
+            text = (f"Day {be.day:,.0f}: {texts.lower_label(winner)} becomes cheaper than "
+                    f"{texts.lower_label(texts.APPROACH_LABELS[other])}")
             spots.append((be.day, y, text))
         spots.sort()
         self.markers.setData([s[0] for s in spots], [s[1] for s in spots])
@@ -270,7 +272,7 @@ class CostChart(pg.PlotWidget):
             self.cursor_line.setVisible(False)
             self.hovered.emit(None)
             return
-        whole = int(round(min(max(day, 0), self.report.horizon_days)))
+        whole = round(min(max(day, 0), self.report.horizon_days))
         self.cursor_line.setPos(whole)
         self.cursor_line.setVisible(True)
         self.hovered.emit(whole)
