@@ -11,7 +11,8 @@ import pytest
 
 from tunewise.core.evaluation import money
 from tunewise.paths import example_project
-from tunewise.ui.plotting import LINE_STYLES, PALETTE
+from tunewise.report.series import SERIES_STYLE
+from tunewise.ui.plotting import pen_for
 
 PE = ("costs", "approaches", "prompt_engineering")
 
@@ -24,7 +25,11 @@ def bot(ui: Any) -> Any:
 
 def test_one_line_per_approach_in_distinct_colour_and_style(bot: Any) -> None:
     chart = bot.window.wizard.dashboard.chart
-    assert len(set(PALETTE.values())) == 6 and len(set(LINE_STYLES.values())) == 6
+    pens = {a: pen_for(a) for a in SERIES_STYLE}
+    assert len({p.color().name() for p in pens.values()}) == 6
+    assert len({tuple(p.dashPattern()) for p in pens.values()}) == 5  # two solids, by width
+    # The app's lines are the report's: same colour for every approach.
+    assert all(pens[a].color().name().upper() == SERIES_STYLE[a].colour for a in pens)
     names = [label.text for _, label in chart.legend.items]
     assert names == ["Prompt engineering", "Retrieval (RAG)", "Fine-tuning", "Fine-tuning + RAG",
                      "Fine-tuning + prompting", "All three combined"]

@@ -18,35 +18,22 @@ import pyqtgraph as pg  # isort: skip
 from tunewise.core import texts
 from tunewise.core.costs import DAYS_PER_MONTH, CostReport
 from tunewise.core.evaluation import Evaluation, money
-from tunewise.core.project import APPROACHES
+from tunewise.core.project import APPROACHES, ApproachId
+from tunewise.report.series import SERIES_STYLE
 
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies; each line also gets
-# its own dash pattern so the chart reads in grey print too.
-PALETTE: dict[str, str] = {
-    "prompt_engineering": "#E69F00",
-    "rag": "#56B4E9",
-    "fine_tuning": "#009E73",
-    "fine_tuning+rag": "#0072B2",
-    "fine_tuning+prompt_engineering": "#D55E00",
-    "all_three": "#CC79A7",
-}
-LINE_STYLES: dict[str, Qt.PenStyle] = {
-    "prompt_engineering": Qt.PenStyle.SolidLine,
-    "rag": Qt.PenStyle.DashLine,
-    "fine_tuning": Qt.PenStyle.DotLine,
-    "fine_tuning+rag": Qt.PenStyle.DashDotLine,
-    "fine_tuning+prompt_engineering": Qt.PenStyle.DashDotDotLine,
-    "all_three": Qt.PenStyle.CustomDashLine,
-}
 MONTHS_FROM_DAYS = 120  # longer horizons are labelled in months
+PEN_SCALE = 1.5  # the report's widths are in points; a little heavier reads better on screen
 
 
-def pen_for(approach: str, width: float = 2.5) -> QPen:
-    pen = pg.mkPen(QColor(PALETTE[approach]), width=width, style=LINE_STYLES[approach])
-    if LINE_STYLES[approach] == Qt.PenStyle.CustomDashLine:
-        pen.setDashPattern([6.0, 2.0, 1.0, 2.0, 1.0, 2.0])
+def pen_for(approach: ApproachId) -> QPen:
+    """The same colour, width ratio and dash pattern as the report's chart (SERIES_STYLE)."""
+    style = SERIES_STYLE[approach]
+    pen = pg.mkPen(QColor(style.colour), width=style.width * PEN_SCALE)
+    if style.dash:
+        # Qt measures dashes in pen widths; the report in points. Same proportions either way.
+        pen.setDashPattern([length / style.width for length in style.dash])
     pen.setCosmetic(True)
     return pen
 
@@ -300,7 +287,7 @@ def readout_html(chart: CostChart, day: int | None) -> str:
     if day is None:
         return "<i>Point at the chart to read every approach's cost on that day.</i>"
     items = " &nbsp; ".join(
-        f"<span style='color:{PALETTE[a]}'>&#9632;</span>&nbsp;"
+        f"<span style='color:{SERIES_STYLE[a].colour}'>&#9632;</span>&nbsp;"
         f"{texts.APPROACH_LABELS[a].replace(' ', '&nbsp;')}&nbsp;<b>{money(v)}</b>"
         for a, v in chart.costs_on(day)
     )
