@@ -14,6 +14,14 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def app_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Logs and recovery copies of every test (and its subprocesses) go to a fresh folder."""
+    home = tmp_path_factory.mktemp("tunewise-home")
+    monkeypatch.setenv("TUNEWISE_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def support_bot() -> Project:
     return load_project(example_project("support-bot"))

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from tunewise.core.evaluation import evaluate
 from tunewise.core.project import Project
+from tunewise.core.texts import lower_label
 from tunewise.report.charts import nice_ticks, short_money, taken_edges
 from tunewise.report.pdf import build_report, write_report
 from tunewise.report.sections import SECTION_TITLES
 from tunewise.report.series import SERIES_STYLE
-from tunewise.core.texts import lower_label
 from tunewise.report.styles import default_paper
 
 HOSTILE = '<b>R&D</b> <img src="/etc/passwd"/>'

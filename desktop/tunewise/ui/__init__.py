@@ -17,12 +17,14 @@ import sys
 _IMMORTAL_MARGIN = 1 << 60
 
 
-def _keep_none_alive() -> None:
+def _keep_singletons_alive() -> None:
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return
-    refcount = ctypes.c_ssize_t.from_address(id(None))
-    if refcount.value < _IMMORTAL_MARGIN:
-        refcount.value += _IMMORTAL_MARGIN
+    # True and False suffer the same way (seen as "bool_dealloc" when the interpreter exits).
+    for singleton in (None, True, False, NotImplemented, Ellipsis):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))
+        if refcount.value < _IMMORTAL_MARGIN:
+            refcount.value += _IMMORTAL_MARGIN
 
 
-_keep_none_alive()
+_keep_singletons_alive()

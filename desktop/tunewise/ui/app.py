@@ -1,5 +1,8 @@
 """Starting the desktop app: one QApplication, one main window, optionally one file.
 
+Before the window appears, the crash guard is installed (log, recovery copy, error dialog) and
+work a crashed session left unsaved is offered for restoring.
+
 Set TUNEWISE_STARTUP_PROBE=1 to have the app print `shown-at <epoch seconds>` once its window is
 first shown and then quit; the start-up benchmark uses it.
 """
@@ -34,11 +37,22 @@ def run(argv: list[str]) -> int:
     if len(files) > 1:
         print("tunewise: give at most one project file to open", file=sys.stderr)
         return 2
-    window = MainWindow()
-    if files:
-        window.load(Path(files[0]))
+    from tunewise.core.recovery import RecoveryStore
+    from tunewise.ui import locations
+    from tunewise.ui.crash import CrashGuard
+    from tunewise.ui.safety import offer_recovery
+
+    probing = bool(os.environ.get(PROBE_ENV))
+    guard = CrashGuard(locations.log_dir(), app)
+    guard.install()
+    store = RecoveryStore(locations.recovery_dir())
+    window = MainWindow(recovery=store)
+    guard.savers.append(window.guard.write_recovery_copy)
     window.show()
-    if os.environ.get(PROBE_ENV):
+    restored = not probing and offer_recovery(window, window.controller, window.guard, store)
+    if files and not restored:
+        window.load(Path(files[0]))
+    if probing:
         def probe() -> None:
             shown = time.time()
             title = window.windowTitle().replace("[*]", "")
@@ -48,4 +62,7 @@ def run(argv: list[str]) -> int:
             window.close()
 
         QTimer.singleShot(0, probe)
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        guard.uninstall()

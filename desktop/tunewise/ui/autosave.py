@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
+from shiboken6 import Shiboken
 
 from tunewise.core.recovery import RecoveryEntry, RecoveryStore
 from tunewise.ui.controller import ProjectController
@@ -60,12 +61,17 @@ class Autosaver(QObject):
         controller.undo_stack.indexChanged.connect(self._changed)
         controller.modifiedChanged.connect(self._modified_changed)
 
+    def _window_alive(self) -> bool:
+        # A dying window's undo stack empties itself and signals "clean"; that is no reason to
+        # delete the recovery copy (in a crash, nothing would run at all).
+        return bool(Shiboken.isValid(self.controller.undo_stack))
+
     def _changed(self, _index: int) -> None:
-        if self.controller.modified and not self.timer.isActive():
+        if self._window_alive() and self.controller.modified and not self.timer.isActive():
             self.timer.start()
 
     def _modified_changed(self, modified: bool) -> None:
-        if not modified:  # saved, reverted by undo, or a fresh document
+        if not modified and self._window_alive():  # saved, undone to clean, or a new document
             self.timer.stop()
             self.store.discard(self.key)
 

@@ -216,6 +216,15 @@ class ProjectController(QObject):
         self.pathChanged.emit(path)
         self.modifiedChanged.emit(False)
 
+    def restore(self, recovered: Project, path: Path | None, on_disk: Project | None) -> None:
+        """Show work recovered after a crash: unsaved, and one undo away from the file's state."""
+        base = on_disk if on_disk is not None else Project()
+        self.replace(base, path)
+        command = EditCommand(self, (), base, recovered, "Restore unsaved changes")
+        command.sealed = True
+        self._install(recovered, None)
+        self.undo_stack.push(command)
+
     def new(self) -> None:
         self.replace(Project(), None)
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from tunewise.core.recovery import RecoveryEntry
 
 PROJECT_FILTER = "Tunewise projects (*.tunewise);;All files (*)"
 
@@ -92,3 +96,93 @@ def show_document(parent: QWidget | None, title: str, html: str) -> None:
     layout.addWidget(browser)
     layout.addWidget(buttons)
     dialog.exec()
+
+
+class ExternalChoice(Enum):
+    OVERWRITE = "overwrite"
+    SAVE_AS = "save_as"
+    CANCEL = "cancel"
+
+
+class RestoreChoice(Enum):
+    RESTORE = "restore"
+    DISCARD = "discard"
+    LATER = "later"
+
+
+def ask_open_read_only(parent: QWidget | None, document_name: str, holder: str) -> bool:
+    """Another instance has the file open; True to open it read-only anyway."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Project already open",
+                      f"“{document_name}” is open in {holder}.", parent=parent)
+    box.setInformativeText("Two windows saving the same file would overwrite each other's "
+                           "work. You can open it read-only and save a copy under another name.")
+    read_only = box.addButton("Open &Read-Only", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is read_only
+
+
+def ask_external_change(parent: QWidget | None, document_name: str) -> ExternalChoice:
+    """The file changed on disk since it was opened or saved here."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
+                      f"“{document_name}” was changed by another program since Tunewise last "
+                      "read or saved it.", parent=parent)
+    box.setInformativeText("Overwriting replaces those changes with yours. Saving under another "
+                           "name keeps both.")
+    overwrite = box.addButton("&Overwrite", QMessageBox.ButtonRole.DestructiveRole)
+    save_as = box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(save_as)
+    box.exec()
+    if box.clickedButton() is overwrite:
+        return ExternalChoice.OVERWRITE
+    if box.clickedButton() is save_as:
+        return ExternalChoice.SAVE_AS
+    return ExternalChoice.CANCEL
+
+
+def ask_restore(parent: QWidget | None, entries: list[RecoveryEntry]
+                ) -> tuple[RestoreChoice, RecoveryEntry | None]:
+    """Unsaved work survived a crash: restore one copy, discard them all, or decide later."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Restore unsaved work")
+    label = QLabel("Tunewise closed unexpectedly last time. These plans had changes that were "
+                   "not saved; pick one to restore.")
+    label.setWordWrap(True)
+    choices = QListWidget()
+    for entry in entries:
+        when = entry.saved_at.astimezone().strftime("%d %b %Y, %H:%M")
+        choices.addItem(f"{entry.title} — copy saved {when}")
+    choices.setCurrentRow(0)
+    buttons = QDialogButtonBox()
+    restore = buttons.addButton("&Restore", QDialogButtonBox.ButtonRole.AcceptRole)
+    discard = buttons.addButton("&Discard All", QDialogButtonBox.ButtonRole.DestructiveRole)
+    buttons.addButton("Ask &Later", QDialogButtonBox.ButtonRole.RejectRole)
+    clicked: list[object] = []
+    buttons.clicked.connect(lambda button: (clicked.append(button), dialog.accept()))
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(label)
+    layout.addWidget(choices)
+    layout.addWidget(buttons)
+    dialog.exec()
+    if clicked and clicked[0] is restore and choices.currentRow() >= 0:
+        return RestoreChoice.RESTORE, entries[choices.currentRow()]
+    if clicked and clicked[0] is discard:
+        return RestoreChoice.DISCARD, None
+    return RestoreChoice.LATER, None
+
+
+def crash(parent: QWidget | None, message: str, details: str) -> None:
+    """An unexpected error: say so plainly, offer the details to copy into a bug report."""
+    from PySide6.QtGui import QGuiApplication
+
+    box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", message, parent=parent)
+    box.setDetailedText(details)
+    copy = box.addButton("&Copy Details", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    while box.clickedButton() is copy:  # copying does not dismiss the message
+        QGuiApplication.clipboard().setText(details)
+        box.exec()

@@ -32,11 +32,13 @@ from PySide6.QtWidgets import (
 
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.project import Project
+from tunewise.core.recovery import RecoveryStore
 from tunewise.core.storage import EXTENSION, ProjectFileError
 from tunewise.paths import resource
 from tunewise.ui import dialogs, helptext
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.flowchart import FlowchartWidget
+from tunewise.ui.safety import DocumentGuard, SaveCheck
 from tunewise.ui.wizard import Wizard
 
 MAX_RECENT = 8
@@ -53,10 +55,13 @@ def app_icon() -> QIcon:
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None,
-                 controller: ProjectController | None = None) -> None:
+                 controller: ProjectController | None = None,
+                 recovery: RecoveryStore | None = None) -> None:
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
         self.controller = controller or ProjectController(Project(), self)
+        # Lock on the open file, its signature on disk, and autosave (when given a store).
+        self.guard = DocumentGuard(self, self.controller, recovery)
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
 
@@ -162,7 +167,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         name = self.controller.document_name()
-        self.setWindowTitle(f"{name}[*] — Tunewise")
+        read_only = " (read-only)" if self.guard.read_only else ""
+        self.setWindowTitle(f"{name}{read_only}[*] — Tunewise")
         self.setWindowModified(self.controller.modified)
 
     def _fill_steps(self) -> None:
@@ -199,11 +205,16 @@ class MainWindow(QMainWindow):
         choice = dialogs.ask_save_changes(self, self.controller.document_name())
         if choice is dialogs.SaveChoice.SAVE:
             return self.save()
-        return choice is dialogs.SaveChoice.DISCARD
+        if choice is dialogs.SaveChoice.DISCARD:
+            self.guard.discarded()
+            return True
+        return False
 
     def new_project(self) -> None:
         if self.maybe_save():
             self.controller.new()
+            self.guard.opened(None, None, False)
+            self._update_title()
 
     def close_project(self) -> None:
         """Close the document; the window stays with a fresh untitled plan."""
@@ -221,12 +232,20 @@ class MainWindow(QMainWindow):
 
     def load(self, path: Path) -> bool:
         """Open a file without asking; a bad file leaves the open project as it was."""
+        claimed = self.guard.claim(path)
+        if claimed is None:  # open elsewhere, and the user chose not to open a read-only copy
+            return False
+        lock, read_only = claimed
         try:
             self.controller.open(path)
         except ProjectFileError as error:
+            if lock is not None and lock is not self.guard.lock:
+                lock.release()
             dialogs.error(self, "Could not open the project", str(error))
             return False
+        self.guard.opened(path, lock, read_only)
         self._remember(path)
+        self._update_title()
         return True
 
     def save(self) -> bool:
@@ -242,14 +261,23 @@ class MainWindow(QMainWindow):
             return False
         if path.suffix != EXTENSION:
             path = path.with_name(path.name + EXTENSION)
-        return self._save_to(path)
+        return self._save_to(path, chosen_by_user=True)
 
-    def _save_to(self, path: Path) -> bool:
+    def _save_to(self, path: Path, chosen_by_user: bool = False) -> bool:
+        check = self.guard.check_save(path)
+        if check is SaveCheck.SAVE_AS:
+            # Read-only, or changed on disk and the user wants a new name; never loop on it.
+            return False if chosen_by_user else self.save_as()
+        if check is SaveCheck.CANCEL:
+            return False
         try:
             self.controller.save(path)
         except ProjectFileError as error:
-            dialogs.error(self, "Could not save the project", str(error))
+            # The old file is untouched and the document stays modified; say what happened.
+            dialogs.error(self, "Could not save the project",
+                          f"{error} Your changes are still open here; try another folder.")
             return False
+        self.guard.saved(path)
         self._remember(path)
         self._update_title()
         return True
@@ -362,6 +390,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
             self.save_settings()
+            self.guard.closed()
             event.accept()
         else:
             event.ignore()
