@@ -20,6 +20,8 @@ from pathlib import Path
 from tunewise import __version__
 
 SUBCOMMANDS = ("evaluate", "report", "schema")
+# Not in --help: a self-check for release builds and CI, not something users need.
+SMOKE_TEST = "--smoke-test"
 EXIT_BAD_INPUT = 2
 
 
@@ -71,8 +73,8 @@ def _report(args: argparse.Namespace) -> int:
 
     try:
         from tunewise.report.pdf import write_report
-    except ImportError:
-        return _fail("the report module is not available in this build.")
+    except ImportError as error:
+        return _fail(f"the report module is not available in this build ({error}).")
     try:
         project = load_project(args.file)
         write_report(project, args.output, paper=args.paper)
@@ -91,15 +93,29 @@ def _schema() -> int:
     return 0
 
 
+def _smoke_test(extra: list[str]) -> int:
+    """Hidden `--smoke-test`: run the real window offscreen on the example (see smoke.py)."""
+    if extra:
+        return _fail(f"--smoke-test takes no other arguments, not '{extra[0]}'.")
+    from tunewise.smoke import run
+
+    return run()
+
+
 def gui_main(argv: Sequence[str] | None = None) -> int:
     """Start the desktop app, optionally opening one file."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == [SMOKE_TEST]:
+        return _smoke_test(args_list[1:])
     from tunewise.ui.app import run
 
-    return run(list(sys.argv[1:] if argv is None else argv))
+    return run(args_list)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == [SMOKE_TEST]:
+        return _smoke_test(args_list[1:])
     if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in
                          ("-h", "--help", "--version")):
         return gui_main(args_list)
