@@ -271,3 +271,28 @@ def test_newer_version_file_is_refused_and_never_overwritten(ui: Driver, tmp_pat
     assert "version 9" in message and "format 2" in message
     assert ui.window.controller.path is None
     assert future.read_bytes() == before
+
+
+def test_bundled_examples_are_never_saved_over(ui: Driver, dialog_log: DialogLog,
+                                               tmp_path: Path) -> None:
+    example = example_project("support-bot")
+    before = example.read_bytes()
+    assert ui.window.load(example)
+    ui.type(NAME, "My own plan")
+    dialog_log.save_name = tmp_path / "mine"
+    assert ui.window.save()
+    assert example.read_bytes() == before
+    assert "information" in dialog_log.names()
+    assert ui.window.controller.path == tmp_path / "mine.tunewise"
+    assert load_project(tmp_path / "mine.tunewise").metadata.name == "My own plan"
+
+
+def test_a_folder_without_write_access_does_not_look_locked(ui: Driver, plan: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            dialog_log: DialogLog) -> None:
+    from PySide6.QtCore import QLockFile
+
+    monkeypatch.setattr(QLockFile, "tryLock", lambda self, timeout=0: False)
+    monkeypatch.setattr(QLockFile, "error", lambda self: QLockFile.LockError.PermissionError)
+    assert ui.window.load(plan)
+    assert "(read-only)" not in ui.window.windowTitle()

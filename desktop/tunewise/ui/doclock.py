@@ -18,8 +18,14 @@ class DocumentLock:
         self._lock.setStaleLockTime(0)  # stale only when its process is gone
 
     def acquire(self) -> bool:
-        """True if this window now holds the lock; False if another instance does."""
-        return bool(self._lock.tryLock(0))
+        """True if this window may treat the file as its own; False if another instance has it.
+
+        In a folder where no lock file can be written (read-only media) nobody else can have
+        locked it either, and saving there will fail with its own clear message.
+        """
+        if self._lock.tryLock(0):
+            return True
+        return self._lock.error() == QLockFile.LockError.PermissionError
 
     def holder(self) -> str:
         """Who holds the lock, in words, e.g. "process 4242 on host 'lab-3'"."""

@@ -15,10 +15,16 @@ from PySide6.QtWidgets import QWidget
 
 from tunewise.core.recovery import RecoveryStore
 from tunewise.core.storage import ProjectFileError, file_signature, load_project
+from tunewise.paths import resources_dir
 from tunewise.ui import dialogs
 from tunewise.ui.autosave import Autosaver, orphaned_entries
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.doclock import DocumentLock
+
+
+def is_bundled_example(path: Path) -> bool:
+    """The examples shipped with Tunewise open like any file but are never saved over."""
+    return path.resolve().parent == (resources_dir() / "examples").resolve()
 
 
 class SaveCheck(Enum):
@@ -64,6 +70,11 @@ class DocumentGuard(QObject):
     def check_save(self, path: Path) -> SaveCheck:
         """Before writing `path`: refuse read-only files, and ask if someone else changed it."""
         current = self.controller.path
+        if is_bundled_example(path):
+            dialogs.information(self.window, "Examples are kept as shipped",
+                                f"“{path.name}” is one of Tunewise's examples. Save your plan "
+                                "under a name of your own.")
+            return SaveCheck.SAVE_AS
         if path == current and self.read_only:
             dialogs.information(self.window, "Opened read-only",
                                 f"“{path.name}” is open in another Tunewise, so this window "
