@@ -1,4 +1,4 @@
-"""The wheel: `pip install .` gives working `tunewise` and `tunewise-gui` commands with resources."""
+"""The wheel: `pip install .` gives working `tunewise` and `tunewise-gui` with resources."""
 
 from __future__ import annotations
 
@@ -53,3 +53,16 @@ def test_gui_entry_point_is_installed(installed: Path) -> None:
     script = installed / "bin" / "tunewise-gui"
     assert script.exists()
     assert "gui_main" in script.read_text()
+
+
+def test_gui_entry_point_passes_the_smoke_test(installed: Path) -> None:
+    """The installed GUI command opens its window on the example it carries, offscreen."""
+    env = _env(installed)
+    env.pop("TUNEWISE_STARTUP_PROBE", None)
+    result = subprocess.run([str(installed / "bin" / "tunewise-gui"), "--smoke-test"],
+                            env=env, capture_output=True, text=True, check=False, cwd="/",
+                            timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    [line] = result.stdout.splitlines()
+    assert line.startswith("smoke test passed: support-bot.tunewise -> Fine-tuning")
