@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from tunewise.core import texts
 from tunewise.core.decision import Assessment, fine_tuning_considered
 from tunewise.core.evaluation import Evaluation
-from tunewise.core.project import SIGNS_FOR
+from tunewise.core.project import SIGNS_AGAINST, SIGNS_FOR
 from tunewise.ui.controller import FieldPath, ProjectController
 from tunewise.ui.fields import (
     CheckField,
@@ -334,6 +334,17 @@ class ConstraintsPage(ProjectPage):
                        "Special cases you would rather keep in a short, editable prompt. With "
                        "both gaps, points to using all three."),
         )
+        box = QGroupBox("Your notes on the signs against (they go into the report)")
+        grid = QGridLayout(box)
+        for row, sign in enumerate(SIGNS_AGAINST):
+            note = TextField(c, ("answers", "sign_notes", sign), "", placeholder="Optional note")
+            note.line.setAccessibleName(f"Note on {texts.SIGN_LABELS[sign]}")
+            self.fields.append(note)
+            grid.addWidget(QLabel(texts.SIGN_LABELS[sign]), 2 * row, 0)
+            grid.addWidget(note.editor, 2 * row, 1)
+            grid.addWidget(note.error, 2 * row + 1, 1)
+        grid.setColumnStretch(1, 1)
+        self.body_layout.addWidget(box)
 
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
         present = [texts.SIGN_LABELS[s] for s in assessment.present_signals_against()]
