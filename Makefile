@@ -54,6 +54,10 @@ report-example: $(RUN_STAMP)
 
 package: $(TEST_STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/tunewise.spec
+	@$(BIN)/python -c "import pathlib; d = pathlib.Path('dist/Tunewise'); \
+	  n = d.lstat().st_size + sum(p.lstat().st_size for p in d.rglob('*')); \
+	  print(f'dist/Tunewise: {n / 1e6:.1f} MB unpacked (budget 200 MB)')"
+	$(HEADLESS) dist/Tunewise/Tunewise --smoke-test
 
 install-desktop:
 	packaging/install-desktop.sh
