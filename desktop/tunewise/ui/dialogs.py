@@ -155,7 +155,11 @@ def ask_restore(parent: QWidget | None, entries: list[RecoveryEntry]
     for entry in entries:
         when = entry.saved_at.astimezone().strftime("%d %b %Y, %H:%M")
         choices.addItem(f"{entry.title} — copy saved {when}")
+        where = str(entry.source) if entry.source else "never saved to a file"
+        choices.item(choices.count() - 1).setToolTip(where)
     choices.setCurrentRow(0)
+    choices.setMinimumWidth(max(460, choices.sizeHintForColumn(0) + 24))
+    choices.setMaximumHeight(max(80, choices.sizeHintForRow(0) * min(len(entries), 8) + 12))
     buttons = QDialogButtonBox()
     restore = buttons.addButton("&Restore", QDialogButtonBox.ButtonRole.AcceptRole)
     discard = buttons.addButton("&Discard All", QDialogButtonBox.ButtonRole.DestructiveRole)
