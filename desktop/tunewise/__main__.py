@@ -114,8 +114,6 @@ def gui_main(argv: Sequence[str] | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == [SMOKE_TEST]:
-        return _smoke_test(args_list[1:])
     if not args_list or (args_list[0] not in SUBCOMMANDS and args_list[0] not in
                          ("-h", "--help", "--version")):
         return gui_main(args_list)

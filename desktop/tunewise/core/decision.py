@@ -12,7 +12,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from tunewise.core import texts
+from tunewise.core import explain, texts
 from tunewise.core.project import (
     SIGNS_AGAINST,
     SIGNS_FOR,
@@ -133,7 +133,7 @@ def few_shot_check(answers: Answers) -> FewShotCheck | None:
         target=target,
         ratio=ratio,
         passes=passes,
-        explanation=texts.few_shot_arithmetic(score, target, ratio, passes),
+        explanation=explain.few_shot_arithmetic(score, target, ratio, passes),
     )
 
 
@@ -186,15 +186,15 @@ def flowchart(a: Answers, check: FewShotCheck | None) -> tuple[Outcome, Question
     """Walk the four questions; stop where the flowchart stops."""
     path: list[PathStep] = []
     q1 = _q1(a, check)
-    path.append(PathStep(question="q1", answer=q1, detail=texts.q1_detail(q1, check)))
+    path.append(PathStep(question="q1", answer=q1, detail=explain.q1_detail(q1, check)))
     if q1 == "yes":
         return "prompt_engineering", "q1", path
     q2 = "yes" if a.knowledge_gap else "no"
-    path.append(PathStep(question="q2", answer=q2, detail=texts.q2_detail(a.knowledge_gap)))
+    path.append(PathStep(question="q2", answer=q2, detail=explain.q2_detail(a.knowledge_gap)))
     if a.knowledge_gap:
         return "rag", "q2", path
     q3 = "yes" if a.behavior_gap else "no"
-    path.append(PathStep(question="q3", answer=q3, detail=texts.q3_detail(a.behavior_gap)))
+    path.append(PathStep(question="q3", answer=q3, detail=explain.q3_detail(a.behavior_gap)))
     if not a.behavior_gap:
         return "revisit_problem", "q3", path
     passes = _q4_passes(a)
@@ -202,7 +202,7 @@ def flowchart(a: Answers, check: FewShotCheck | None) -> tuple[Outcome, Question
         PathStep(
             question="q4",
             answer="yes" if passes else "no",
-            detail=texts.q4_detail(a.example_count, a.examples_high_quality, passes),
+            detail=explain.q4_detail(a.example_count, a.examples_high_quality, passes),
         )
     )
     return ("fine_tuning" if passes else "collect_data"), "q4", path
@@ -235,22 +235,22 @@ def _warnings(project: Project, check: FewShotCheck | None) -> list[Issue]:
     found: list[Issue] = []
     if a.examples_high_quality and a.example_count < EXAMPLES_TO_FINE_TUNE:
         found.append(Issue(id="examples_count_mismatch",
-                           message=texts.warn_examples_mismatch(a.example_count)))
+                           message=explain.warn_examples_mismatch(a.example_count)))
     if a.general_knowledge and not a.knowledge_gap:
-        found.append(Issue(id="knowledge_contradiction", message=texts.WARN_KNOWLEDGE))
+        found.append(Issue(id="knowledge_contradiction", message=explain.WARN_KNOWLEDGE))
     if check is not None and a.few_shot_adequate != "untested":
         said_yes = a.few_shot_adequate == "yes"
         if said_yes != check.passes:
             found.append(Issue(id="few_shot_contradiction",
-                               message=texts.warn_few_shot(a.few_shot_adequate, check.passes)))
+                               message=explain.warn_few_shot(a.few_shot_adequate, check.passes)))
     if (a.few_shot_score is None) != (a.quality_target is None):
-        found.append(Issue(id="few_shot_incomplete", message=texts.WARN_FEW_SHOT_INCOMPLETE))
+        found.append(Issue(id="few_shot_incomplete", message=explain.WARN_FEW_SHOT_INCOMPLETE))
     behaviour_signs = [s for s in ("style_voice", "domain_jargon", "output_format",
                                    "task_reasoning") if getattr(a, s)]
     if behaviour_signs and not a.behavior_gap:
         found.append(Issue(id="behavior_contradiction",
-                           message=texts.warn_behaviour(behaviour_signs)))
-    return [w.model_copy(update={"lift": texts.WARNING_LIFT[w.id]}) for w in found]
+                           message=explain.warn_behaviour(behaviour_signs)))
+    return [w.model_copy(update={"lift": explain.WARNING_LIFT[w.id]}) for w in found]
 
 
 def fine_tuning_considered(outcome: Outcome, candidate: Combination | None) -> bool:
@@ -260,12 +260,13 @@ def fine_tuning_considered(outcome: Outcome, candidate: Combination | None) -> b
 
 def _blockers(a: Answers, vetoes: list[SignAgainstId], outcome: Outcome) -> list[Issue]:
     blockers = [
-        Issue(id=v, message=texts.BLOCKER_MESSAGE[v], lift=texts.BLOCKER_LIFT[v]) for v in vetoes
+        Issue(id=v, message=explain.BLOCKER_MESSAGE[v], lift=explain.BLOCKER_LIFT[v])
+        for v in vetoes
     ]
     if outcome == "collect_data":
         blockers.append(
-            Issue(id="small_dataset", message=texts.small_dataset_message(a),
-                  lift=texts.small_dataset_lift(a))
+            Issue(id="small_dataset", message=explain.small_dataset_message(a),
+                  lift=explain.small_dataset_lift(a))
         )
     return blockers
 
@@ -276,21 +277,21 @@ def _confidence(
     a, check, outcome, approach = project.answers, v.check, v.outcome, v.approach
     doubts: list[str] = []
     if check is None and a.few_shot_adequate == "untested":
-        doubts.append(texts.DOUBT_UNTESTED)
+        doubts.append(explain.DOUBT_UNTESTED)
     if check is not None and abs(check.ratio - FEW_SHOT_SUFFICIENT_RATIO) < FEW_SHOT_CLOSE_CALL:
-        doubts.append(texts.doubt_close_call(check.ratio))
+        doubts.append(explain.doubt_close_call(check.ratio))
     if warnings:
-        doubts.append(texts.doubt_warnings(len(warnings)))
+        doubts.append(explain.doubt_warnings(len(warnings)))
     if outcome == "fine_tuning" and not any(s.present for s in v.signs_for):
-        doubts.append(texts.DOUBT_NO_SIGNS)
+        doubts.append(explain.DOUBT_NO_SIGNS)
     if outcome == "fine_tuning" and a.example_count < EXAMPLES_TO_FINE_TUNE * 1.25:
-        doubts.append(texts.doubt_borderline_data(a.example_count))
+        doubts.append(explain.doubt_borderline_data(a.example_count))
     if approach != outcome:
-        doubts.append(texts.DOUBT_VETOED)
+        doubts.append(explain.DOUBT_VETOED)
     if outcome == "revisit_problem":
-        return "low", [texts.DOUBT_REVISIT, *doubts]
+        return "low", [explain.DOUBT_REVISIT, *doubts]
     if not doubts:
-        return "high", [texts.NO_DOUBTS]
+        return "high", [explain.NO_DOUBTS]
     level: Confidence = "medium" if len(doubts) == 1 else "low"
     return level, doubts
 
@@ -329,10 +330,10 @@ def _combination_gaps(
 ) -> list[str]:
     gaps: list[str] = []
     if _q1(a, check) == "yes":
-        gaps.append(texts.GAP_PROMPTING_ENOUGH)
+        gaps.append(explain.GAP_PROMPTING_ENOUGH)
     if not _q4_passes(a):
-        gaps.append(texts.gap_examples(a.example_count, a.examples_high_quality))
-    gaps += [texts.BLOCKER_MESSAGE[v] for v in vetoes]
+        gaps.append(explain.gap_examples(a.example_count, a.examples_high_quality))
+    gaps += [explain.BLOCKER_MESSAGE[v] for v in vetoes]
     return gaps
 
 
@@ -343,23 +344,23 @@ def _what_if(project: Project, current: tuple[Outcome, Combination | None]) -> l
     q1 = _q1(a, few_shot_check(a))
     no_experiment = {"few_shot_score": None, "quality_target": None}
     if q1 != "yes":
-        trials.append((texts.WHATIF_FEW_SHOT_YES, {"few_shot_adequate": "yes", **no_experiment}))
+        trials.append((explain.WHATIF_FEW_SHOT_YES, {"few_shot_adequate": "yes", **no_experiment}))
     else:
-        trials.append((texts.WHATIF_FEW_SHOT_NO, {"few_shot_adequate": "no", **no_experiment}))
-    trials.append((texts.whatif_flag("knowledge_gap", a.knowledge_gap),
+        trials.append((explain.WHATIF_FEW_SHOT_NO, {"few_shot_adequate": "no", **no_experiment}))
+    trials.append((explain.whatif_flag("knowledge_gap", a.knowledge_gap),
                    {"knowledge_gap": not a.knowledge_gap}))
-    trials.append((texts.whatif_flag("behavior_gap", a.behavior_gap),
+    trials.append((explain.whatif_flag("behavior_gap", a.behavior_gap),
                    {"behavior_gap": not a.behavior_gap}))
     if not _q4_passes(a):
-        trials.append((texts.WHATIF_DATA,
+        trials.append((explain.WHATIF_DATA,
                        {"example_count": max(a.example_count, EXAMPLES_TO_FINE_TUNE),
                         "examples_high_quality": True}))
     for veto in ("changing_requirements", "no_eval_criteria"):
         if getattr(a, veto):
-            trials.append((texts.whatif_flag(veto, True), {veto: False}))
+            trials.append((explain.whatif_flag(veto, True), {veto: False}))
     if a.gpu_access == "none":
-        trials.append((texts.WHATIF_GPU, {"gpu_access": "hosted"}))
-    trials.append((texts.whatif_flag("per_request_context", a.per_request_context),
+        trials.append((explain.WHATIF_GPU, {"gpu_access": "hosted"}))
+    trials.append((explain.whatif_flag("per_request_context", a.per_request_context),
                    {"per_request_context": not a.per_request_context}))
 
     found: list[Counterfactual] = []
@@ -388,14 +389,14 @@ def assess(project: Project) -> Assessment:
         few_shot_check=v.check,
         signals_for=v.signs_for,
         signals_against=v.signs_against,
-        reasons_for=texts.reasons_for(project, v.outcome, v.approach, v.check, v.signs_for,
+        reasons_for=explain.reasons_for(project, v.outcome, v.approach, v.check, v.signs_for,
                                       v.combination),
-        reasons_against=texts.reasons_against(v.signs_against, v.approach),
+        reasons_against=explain.reasons_against(v.signs_against, v.approach),
         blockers=_blockers(project.answers, v.vetoes, v.outcome),
         warnings=warnings,
         confidence=confidence,
         confidence_reasons=confidence_reasons,
-        next_steps=texts.next_steps(project, v.outcome, v.approach, v.check, v.vetoes,
+        next_steps=explain.next_steps(project, v.outcome, v.approach, v.check, v.vetoes,
                                     v.combination, v.candidate),
         what_would_change=_what_if(project, (v.approach, v.combination)),
         headline=texts.headline(v.approach, v.combination),

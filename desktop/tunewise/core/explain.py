@@ -1,0 +1,354 @@
+"""The sentences Tunewise says about one assessment, in our own words.
+
+The decision engine picks which apply (the path's details, warnings and blockers, doubts behind
+the confidence, what-if phrases, reasons and next steps); labels for ids live in texts.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tunewise.core.texts import APPROACH_LABELS, SIGN_LABELS, lower_label, percent
+
+if TYPE_CHECKING:
+    from tunewise.core.decision import FewShotCheck, Reason, Signal
+    from tunewise.core.project import Answers, Project
+
+
+# ---- the path through the questions -------------------------------------------------------
+
+def few_shot_arithmetic(score: float, target: float, ratio: float, passes: bool) -> str:
+    verdict = "at or above" if passes else "below"
+    return (
+        f"Few-shot score {percent(score)} ÷ target {percent(target)} = {percent(ratio)} "
+        f"of the target, {verdict} the 90% line."
+    )
+
+
+def q1_detail(answer: str, check: FewShotCheck | None) -> str:
+    if check is not None:
+        return check.explanation
+    return {
+        "yes": "You found few-shot prompting good enough.",
+        "no": "You found few-shot prompting falls short.",
+        "untested": "Not tried yet; carrying on as if it falls short.",
+    }[answer]
+
+
+def q2_detail(gap: bool) -> str:
+    if gap:
+        return "The model mainly lacks facts or documents it needs."
+    return "Missing facts are not the main problem."
+
+
+def q3_detail(gap: bool) -> str:
+    if gap:
+        return "The model knows enough but answers in the wrong way."
+    return "Neither knowledge nor behaviour is named as the gap."
+
+
+def q4_detail(count: int, high_quality: bool, passes: bool) -> str:
+    quality = "high quality" if high_quality else "not yet vetted as high quality"
+    enough = "enough to train on" if passes else "not enough to train on yet"
+    return f"{count:,} examples, {quality}: {enough}."
+
+
+# ---- warnings, blockers, doubts -----------------------------------------------------------
+
+def warn_examples_mismatch(count: int) -> str:
+    return (
+        f"The examples are marked as a high-quality set of 200 or more, but only {count:,} "
+        "are counted. Tunewise goes by the count."
+    )
+
+
+WARN_KNOWLEDGE = (
+    "'Needs broad or current facts' is ticked, yet the knowledge question was answered no. "
+    "If facts are part of the gap, answer the knowledge question yes."
+)
+WARN_FEW_SHOT_INCOMPLETE = (
+    "Only one of the few-shot score and the quality target is filled in; the 90% check needs "
+    "both, so your plain yes/no/untested answer is used instead."
+)
+
+
+WARNING_LIFT: dict[str, str] = {
+    "examples_count_mismatch": (
+        "Correct the example count, or untick the quality box, so the two answers agree."
+    ),
+    "knowledge_contradiction": (
+        "Answer the knowledge question yes, or untick 'Needs broad or current facts'."
+    ),
+    "few_shot_contradiction": (
+        "Change the yes/no answer to match the experiment, or run the experiment again."
+    ),
+    "few_shot_incomplete": "Fill in both the few-shot score and the quality target, or clear both.",
+    "behavior_contradiction": (
+        "Answer the behaviour question yes, or untick the behaviour signs that do not apply."
+    ),
+}
+
+
+def warn_few_shot(said: str, passes: bool) -> str:
+    measured = "reached" if passes else "missed"
+    return (
+        f"You answered '{said}' to the few-shot question, but the experiment {measured} 90% of "
+        "the target. The measured result is used."
+    )
+
+
+def warn_behaviour(signs: list[str]) -> str:
+    names = ", ".join(SIGN_LABELS[s].lower() for s in signs)
+    return (
+        f"Behaviour signs are ticked ({names}) while the behaviour question was answered no. "
+        "One of the two answers is probably off."
+    )
+
+
+BLOCKER_MESSAGE: dict[str, str] = {
+    "changing_requirements": "Requirements are still moving, so a trained model would go stale.",
+    "no_eval_criteria": "There is no agreed way to tell a good answer from a bad one.",
+    "no_gpu_budget": "There is no GPU to train on, locally or hosted.",
+}
+BLOCKER_LIFT: dict[str, str] = {
+    "changing_requirements": (
+        "Freeze the target behaviour for a few months; keep iterating in the prompt until then."
+    ),
+    "no_eval_criteria": (
+        "Write down the success metrics and a scored test set before anything is trained."
+    ),
+    "no_gpu_budget": (
+        "Budget a hosted fine-tuning service or a 16 GB GPU for QLoRA-style training."
+    ),
+}
+
+
+def small_dataset_message(a: Answers) -> str:
+    if not a.examples_high_quality:
+        return f"The {a.example_count:,} examples are not yet vetted as high quality."
+    return f"Only {a.example_count:,} good examples; fine-tuning wants 200 or more."
+
+
+def small_dataset_lift(a: Answers) -> str:
+    missing = max(0, 200 - a.example_count)
+    if missing and not a.examples_high_quality:
+        return f"Collect {missing:,} more examples and review all of them for quality."
+    if missing:
+        return f"Collect {missing:,} more examples of the behaviour you want."
+    return "Review the examples and drop or fix the weak ones."
+
+
+def gap_examples(count: int, high_quality: bool) -> str:
+    if count < 200:
+        return f"{200 - count:,} more high-quality examples (have {count:,}, need 200)."
+    if not high_quality:
+        return "A quality review of the examples."
+    return ""
+
+
+GAP_PROMPTING_ENOUGH = "Few-shot prompting already meets the target, so training would add cost."
+
+DOUBT_UNTESTED = "The few-shot experiment has not been run, so the first question is a guess."
+DOUBT_NO_SIGNS = "None of the six signs for fine-tuning is present."
+DOUBT_VETOED = "The flowchart pointed to fine-tuning, but a blocker rules it out for now."
+DOUBT_REVISIT = "The answers do not name a gap Tunewise can act on."
+NO_DOUBTS = "The answers agree with one another and nothing is a close call."
+
+
+def doubt_close_call(ratio: float) -> str:
+    return f"The experiment landed at {percent(ratio)} of target, close to the 90% line."
+
+
+def doubt_warnings(count: int) -> str:
+    if count == 1:
+        return "One answer contradicts another."
+    return f"{count} pairs of answers contradict each other."
+
+
+def doubt_borderline_data(count: int) -> str:
+    return f"{count:,} examples is only just past the 200 mark."
+
+
+# ---- what-if ------------------------------------------------------------------------------
+
+WHATIF_FEW_SHOT_YES = "If few-shot prompting were shown to reach the target"
+WHATIF_FEW_SHOT_NO = "If few-shot prompting fell short of the target"
+WHATIF_DATA = "With 200 or more high-quality examples"
+WHATIF_GPU = "With a hosted fine-tuning service or a GPU"
+
+_FLAG_PHRASES: dict[str, tuple[str, str]] = {
+    "knowledge_gap": ("If missing knowledge were the main gap", "If knowledge were not the gap"),
+    "behavior_gap": ("If behaviour were the main gap", "If behaviour were not the gap"),
+    "changing_requirements": ("If requirements started moving", "Once requirements settle"),
+    "no_eval_criteria": ("Without success metrics", "Once success metrics exist"),
+    "per_request_context": (
+        "If each request carried its own context",
+        "If requests carried no context of their own",
+    ),
+}
+
+
+def whatif_flag(flag: str, current: bool) -> str:
+    on, off = _FLAG_PHRASES[flag]
+    return off if current else on
+
+
+# ---- reasons and next steps ---------------------------------------------------------------
+
+_OUTCOME_REASON: dict[str, str] = {
+    "prompt_engineering": "Few-shot prompting already does the job, so nothing needs training.",
+    "rag": "The gap is knowledge: retrieval feeds the model the facts at question time.",
+    "revisit_problem": (
+        "Neither missing knowledge nor behaviour is the gap; the problem needs a sharper "
+        "definition before any tool is picked."
+    ),
+    "fine_tuning": (
+        "Prompting falls short on behaviour, and there are enough good examples to teach it."
+    ),
+    "collect_data": (
+        "Behaviour is the gap, but there is not yet enough good data to train on; prompting "
+        "carries the load while examples are gathered."
+    ),
+}
+
+_SIGN_FOR_REASON: dict[str, str] = {
+    "style_voice": "A fixed voice is easier to bake into weights than to restate in every prompt.",
+    "domain_jargon": "Training on your own texts makes the vocabulary come naturally.",
+    "output_format": "A trained model follows the format without pages of instructions.",
+    "latency": "Dropping a long prompt makes every response faster.",
+    "cost_at_scale": "At this volume a short prompt on a smaller model saves real money.",
+    "task_reasoning": "A fixed method of reasoning can be learned from worked examples.",
+}
+
+_SIGN_AGAINST_REASON: dict[str, str] = {
+    "small_dataset": "Too few good examples: training would likely overfit or change little.",
+    "changing_requirements": "Moving requirements mean retraining again and again.",
+    "general_knowledge": "Training shapes behaviour, not facts; facts belong in retrieval.",
+    "no_eval_criteria": "Without a measure of quality, nobody can tell if training helped.",
+    "no_gpu_budget": "Without GPU time, training cannot happen.",
+}
+
+
+def reasons_for(
+    project: Project,
+    outcome: str,
+    approach: str,
+    check: FewShotCheck | None,
+    signs_for: list[Signal],
+    combination: str | None,
+) -> list[Reason]:
+    from tunewise.core.decision import Reason
+
+    reasons = [Reason(id=f"outcome_{outcome}", message=_OUTCOME_REASON[outcome], weight=5)]
+    if check is not None:
+        reasons.append(Reason(id="few_shot_check", message=check.explanation, weight=4))
+    if approach != outcome:
+        reasons.append(
+            Reason(
+                id=f"fallback_{approach}",
+                message=f"Until the blockers are lifted, {lower_label(APPROACH_LABELS[approach])} "
+                "is the safe way to ship.",
+                weight=4,
+            )
+        )
+    if approach in ("fine_tuning", "collect_data") or combination:
+        for sign in signs_for:
+            if sign.present:
+                why = _SIGN_FOR_REASON[sign.id]
+                if sign.user_answer is None and sign.suggested:
+                    why += " (suggested by your prompt size and volume)"
+                reasons.append(Reason(id=f"sign_{sign.id}", message=why, weight=3))
+    if combination == "fine_tuning+rag":
+        reasons.append(Reason(id="combo", weight=3, message=(
+            "Both gaps are real: train for the way answers are written, retrieve for the facts."
+        )))
+    elif combination == "fine_tuning+prompt_engineering":
+        reasons.append(Reason(id="combo", weight=3, message=(
+            "Train the steady behaviour once; pass each request's own details in the prompt."
+        )))
+    elif combination == "all_three":
+        reasons.append(Reason(id="combo", weight=3, message=(
+            "Train the behaviour, retrieve the facts, and keep edge-case rules in a short "
+            "system prompt where they are easy to change."
+        )))
+    a = project.answers
+    if approach == "rag" and a.general_knowledge:
+        reasons.append(Reason(id="general_knowledge", weight=2,
+                              message=_SIGN_AGAINST_REASON["general_knowledge"]))
+    return reasons
+
+
+def reasons_against(signs_against: list[Signal], approach: str) -> list[Reason]:
+    from tunewise.core.decision import Reason
+
+    return [
+        Reason(id=f"against_{s.id}", message=_SIGN_AGAINST_REASON[s.id], weight=3)
+        for s in signs_against
+        if s.present
+    ]
+
+
+def next_steps(
+    project: Project,
+    outcome: str,
+    approach: str,
+    check: FewShotCheck | None,
+    vetoes: Sequence[str],
+    combination: str | None,
+    candidate: str | None,
+) -> list[Reason]:
+    from tunewise.core.decision import Reason
+
+    a = project.answers
+    steps: list[Reason] = []
+    if check is None and a.few_shot_adequate == "untested":
+        steps.append(Reason(id="run_experiment", message=(
+            "Run the few-shot test: put your 20 best examples in the prompt, score it on 50 "
+            "examples it has not seen, and compare with your quality target."
+        )))
+    if "no_eval_criteria" in vetoes or a.no_eval_criteria:
+        steps.append(Reason(id="define_metrics", message=BLOCKER_LIFT["no_eval_criteria"]))
+    if outcome == "revisit_problem":
+        steps.append(Reason(id="revisit", message=(
+            "Collect twenty failing outputs and label each: missing fact, wrong behaviour, or "
+            "something else. The label that dominates is the real gap."
+        )))
+    if outcome == "collect_data" or (candidate and a.example_count < 200):
+        missing = max(0, 200 - a.example_count)
+        steps.append(Reason(id="collect_examples", message=(
+            f"Collect {missing:,} more reviewed examples (target 200+); log good production "
+            "answers as you go so the set grows by itself."
+            if missing else "Review every example for quality before training on it."
+        )))
+    if approach in ("prompt_engineering", "collect_data"):
+        steps.append(Reason(id="tighten_prompt", message=(
+            "Keep the prompt under version control with a small regression test set."
+        )))
+    if approach == "rag" or combination in ("fine_tuning+rag", "all_three"):
+        steps.append(Reason(id="retrieval", message=(
+            "Build a retrieval test set: questions paired with the passages that answer them; "
+            "measure retrieval hit rate before tuning generation."
+        )))
+    if approach == "fine_tuning" or combination:
+        steps.append(Reason(id="train_baseline", message=(
+            "Split the examples into train and held-out sets, fine-tune a small model, and "
+            "compare it with the prompted baseline on the held-out set."
+        )))
+        steps.append(Reason(id="fallback", message=(
+            "Keep the prompted version running as a fallback until the tuned model wins on "
+            "the held-out set and in a small live trial."
+        )))
+        steps.append(Reason(id="retrain_plan", message=(
+            "Schedule retraining and log production outputs that reviewers correct; they "
+            "become the next round's training data."
+        )))
+    if combination in ("fine_tuning+prompt_engineering", "all_three"):
+        steps.append(Reason(id="prompt_split", message=(
+            "List what travels in each request's prompt (customer, account, case) and what the "
+            "model should simply know; keep the first short."
+        )))
+    for veto in vetoes:
+        if veto != "no_eval_criteria":
+            steps.append(Reason(id=f"lift_{veto}", message=BLOCKER_LIFT[veto]))
+    return steps
