@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +41,7 @@ import pyqtgraph.exporters  # isort: skip
 
 HORIZON_PRESETS = ((90, "&90 days"), (365, "&1 year"), (730, "&2 years"), (1095, "&3 years"))
 TABLE_COLUMNS = ("Approach", "Model", "Upfront", "Per request", "Per month", "At horizon",
-                 "Upkeep burden", "Consistency")
+                 "Upkeep", "Consistency")
 CONFIDENCE_WORDS = {"high": "High", "medium": "Medium", "low": "Low"}
 
 
@@ -129,18 +129,24 @@ class Dashboard(QWidget):
 
         self.horizon = NumberField(controller, ("costs", "horizon_days"), "&Horizon:",
                                    integer=True, unit="days")
-        self.horizon.line.setMaximumWidth(90)
+        self.horizon.line.setMinimumWidth(60)
+        self.horizon.line.setMaximumWidth(70)
         controls = QHBoxLayout()
         controls.addWidget(self.horizon.label)
         controls.addWidget(self.horizon.editor)
         for days, text in HORIZON_PRESETS:
-            button = QPushButton(text)
-            button.setAutoDefault(False)
+            # Tool buttons: the presets stay compact so the dashboard fits a 1024-px screen.
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(f"Show {days:,} days")
             button.clicked.connect(lambda _=False, d=days: self.set_horizon(d))
             controls.addWidget(button)
         controls.addStretch(1)
-        self.export_button = QPushButton("E&xport")
-        self.export_button.setAutoDefault(False)
+        self.export_button = QToolButton()
+        self.export_button.setText("E&xport")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Room for the menu arrow, which Fusion otherwise draws over the last letter.
+        self.export_button.setStyleSheet("QToolButton { padding: 3px 18px 3px 8px; }")
         menu = QMenu(self.export_button)
         menu.addAction("Chart as &PNG image…", self.export_png)
         menu.addAction("Chart as &SVG drawing…", self.export_svg)
@@ -171,6 +177,8 @@ class Dashboard(QWidget):
         right_col.addWidget(self.chart, 1)
         right_col.addWidget(self.readout)
         right_col.addWidget(self.crossings)
+        # Below this the reasons wrap a word or two per line; the chart gives way first.
+        self.details.setMinimumWidth(210)
         self.top = QSplitter(Qt.Orientation.Horizontal)
         self.top.setChildrenCollapsible(False)
         self.top.addWidget(self.details)
@@ -247,7 +255,8 @@ class Dashboard(QWidget):
                 font = item.font()
                 font.setBold(approach == recommended)
                 item.setFont(font)
-                item.setToolTip(text if cost is None and col == 2 else "")
+                # The full text where a narrow window elides it (approach names, price errors).
+                item.setToolTip(text if col == 0 or (cost is None and col == 2) else "")
             if cost is None and restyle:
                 self.table.setSpan(row, 2, 1, len(TABLE_COLUMNS) - 2)
         if changed or restyle:
