@@ -42,6 +42,21 @@ def test_saved_file_is_readable_json_with_format_and_version(tmp_path: Path) -> 
     assert raw.endswith(b"}\n")
 
 
+def test_new_files_get_normal_permissions_and_old_files_keep_theirs(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.tunewise"
+        save_project(Project(), fresh)
+        assert fresh.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
+        shared = tmp_path / "shared.tunewise"
+        save_project(Project(), shared)
+        shared.chmod(0o660)
+        save_project(Project(metadata=Metadata(name="again")), shared)
+        assert shared.stat().st_mode & 0o777 == 0o660
+    finally:
+        os.umask(previous)
+
+
 def test_save_leaves_no_temporary_files(tmp_path: Path) -> None:
     save_project(Project(), tmp_path / "a.tunewise")
     save_project(Project(), tmp_path / "a.tunewise")

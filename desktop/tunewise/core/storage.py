@@ -209,6 +209,12 @@ _SAVE_ERRORS = {
 }
 
 
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write bytes so that `path` ends up holding either its old bytes or all of `data`."""
     folder = path.parent
@@ -218,8 +224,13 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temp_name, path.stat().st_mode & 0o777)
+        # mkstemp makes the file private (0600); keep the old file's mode, or give a new file
+        # the permissions any other program's new file would get.
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = _new_file_mode()
+        os.chmod(temp_name, mode)
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
