@@ -8,7 +8,7 @@ RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 HEADLESS   := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test bench lint typecheck screenshots report-example package install-desktop clean help
+.PHONY: run test bench lint screenshots report-example package install-desktop clean help
 
 help:
 	@echo "make run             set up .venv and open Tunewise with the support-bot example"
@@ -17,6 +17,8 @@ help:
 	@echo "make screenshots     PNGs of every wizard page and the dashboard in out/screenshots"
 	@echo "make report-example  the example planning report in out/support-bot-report.pdf"
 	@echo "make package         one-folder desktop bundle in dist/Tunewise"
+	@echo "make install-desktop launcher entry, icon and .tunewise file type for this user"
+	@echo "make lint            ruff, and mypy --strict on core/ and report/"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -20,7 +20,7 @@ from tunewise.core.storage import (
     ProjectFileError,
     atomic_write,
     parse_document,
-    project_from_bytes,
+    project_from_document,
 )
 
 RECOVERY_FORMAT = "tunewise-recovery"
@@ -86,7 +86,10 @@ class RecoveryStore:
         doc = parse_document(path.read_bytes(), f"'{path.name}'")
         if doc.get("format") != RECOVERY_FORMAT:
             raise ValueError("not a recovery file")
-        project = project_from_bytes(json.dumps(doc["project"]).encode("utf-8"))
+        inner = doc["project"]
+        if not isinstance(inner, dict):
+            raise ValueError("no project in the recovery file")
+        project = project_from_document(inner, f"'{path.name}'")
         saved_at = datetime.fromisoformat(str(doc["saved_at"]))
         source = Path(doc["source"]) if doc.get("source") else None
         return RecoveryEntry(key=path.name.removesuffix(SUFFIX), path=path, saved_at=saved_at,

@@ -158,7 +158,12 @@ def migrate(doc: dict[str, Any], source: str = "the file") -> dict[str, Any]:
 
 
 def project_from_bytes(raw: bytes, source: str = "the file") -> Project:
-    doc = migrate(parse_document(raw, source), source)
+    return project_from_document(parse_document(raw, source), source)
+
+
+def project_from_document(doc: dict[str, Any], source: str = "the file") -> Project:
+    """A parsed JSON object to a Project: migrated, validated, errors naming the field."""
+    doc = migrate(doc, source)
     try:
         return Project.model_validate(doc)
     except ValidationError as error:
