@@ -8,12 +8,17 @@ user sees next to each field.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Final, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-FORMAT_NAME = "tunewise-project"
-SCHEMA_VERSION = 2
+# The file format's name and version, each defined once: the Literal types validate a file's
+# fields and the constants are read from them. Changing the version means a migration step in
+# storage.MIGRATIONS, a sample file and a stored schema; tests/core/test_format_version.py checks.
+FormatName = Literal["tunewise-project"]
+SchemaVersion = Literal[2]
+FORMAT_NAME: Final[FormatName] = get_args(FormatName)[0]
+SCHEMA_VERSION: Final[SchemaVersion] = get_args(SchemaVersion)[0]
 
 FewShotAnswer = Literal["yes", "no", "untested"]
 GpuAccess = Literal["local_16gb", "hosted", "none"]
@@ -244,8 +249,8 @@ class CostInputs(Strict):
 
 
 class Project(Strict):
-    format: Literal["tunewise-project"] = "tunewise-project"
-    schema_version: Literal[2] = 2
+    format: FormatName = FORMAT_NAME
+    schema_version: SchemaVersion = SCHEMA_VERSION
     metadata: Metadata = Field(default_factory=Metadata)
     answers: Answers = Field(default_factory=Answers)
     costs: CostInputs = Field(default_factory=CostInputs)
