@@ -48,7 +48,7 @@ bench: $(TEST_STAMP)
 	$(HEADLESS) $(BIN)/python tests/bench/run.py
 
 screenshots: $(TEST_STAMP)
-	$(HEADLESS) $(BIN)/python -m tunewise.ui.screenshots out/screenshots
+	$(HEADLESS) $(BIN)/python desktop/tools/screenshots.py out/screenshots
 
 report-example: $(RUN_STAMP)
 	@mkdir -p out

@@ -97,7 +97,7 @@ def _smoke_test(extra: list[str]) -> int:
     """Hidden `--smoke-test`: run the real window offscreen on the example (see smoke.py)."""
     if extra:
         return _fail(f"--smoke-test takes no other arguments, not '{extra[0]}'.")
-    from tunewise.smoke import run
+    from tunewise.ui.smoke import run
 
     return run()
 

@@ -27,7 +27,7 @@ def _patched(setup: str, example: str = "") -> subprocess.CompletedProcess[str]:
     """The smoke test with something broken beforehand, as a failing build would be."""
     call = f"run(Path({example!r}))" if example else "run()"
     script = (f"import sys\nfrom pathlib import Path\n{setup}\n"
-              f"from tunewise.smoke import run\nsys.exit({call})\n")
+              f"from tunewise.ui.smoke import run\nsys.exit({call})\n")
     return _run("-c", script)
 
 
@@ -55,7 +55,7 @@ def test_rejects_extra_arguments() -> None:
 def test_a_qt_warning_fails_it() -> None:
     result = _patched(
         "from PySide6.QtCore import qWarning\n"
-        "import tunewise.ui.dashboard as dashboard\n"
+        "import tunewise.ui.results.dashboard as dashboard\n"
         "shown = dashboard.Dashboard.show_evaluation\n"
         "def noisy(self, evaluation):\n"
         "    shown(self, evaluation)\n"
@@ -69,7 +69,7 @@ def test_a_qt_warning_fails_it() -> None:
 
 def test_an_error_while_drawing_fails_it_without_a_blocking_dialog() -> None:
     result = _patched(
-        "import tunewise.ui.plotting as plotting\n"
+        "import tunewise.ui.results.chart as plotting\n"
         "def broken(self, event):\n"
         "    raise RuntimeError('paint broke')\n"
         "plotting.CostChart.paintEvent = broken\n")

@@ -53,7 +53,6 @@ def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
 
     monkeypatch.setattr(dialogs, "error", record("error"))
     monkeypatch.setattr(dialogs, "information", record("information"))
-    monkeypatch.setattr(dialogs, "ask_yes_no", record("ask_yes_no", False))
     monkeypatch.setattr(dialogs, "ask_save_changes",
                         record("ask_save_changes", lambda: log.save_choice))
     monkeypatch.setattr(dialogs, "save_file_name", record("save_file_name", lambda: log.save_name))

@@ -12,7 +12,7 @@ import pytest
 from tunewise.core.evaluation import money
 from tunewise.paths import example_project
 from tunewise.report.series import SERIES_STYLE
-from tunewise.ui.plotting import pen_for
+from tunewise.ui.results.chart import pen_for
 
 PE = ("costs", "approaches", "prompt_engineering")
 

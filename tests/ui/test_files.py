@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import types
 import warnings
 from pathlib import Path
 from typing import Any
@@ -201,19 +200,13 @@ def test_geometry_and_recent_files_live_in_settings_not_the_project(
     assert "recentFiles" not in text and "geometry" not in text and "splitter" not in text
 
 
-def test_report_entries_say_so_when_the_report_is_missing(ui: Any, dialog_log: Any,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "tunewise.ui.report_view", None)  # import fails
-    ui.window.export_report()
-    assert dialog_log.of("error")[0][1] == "Report unavailable"
-
-
 def test_report_entries_call_the_report_module(ui: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tunewise.ui.results import report_view
+
     calls: list[tuple[str, Any]] = []
-    fake = types.ModuleType("tunewise.ui.report_view")
     for name in ("export_report_pdf", "print_report", "preview_report"):
-        setattr(fake, name, lambda parent, project, n=name: calls.append((n, project)))
-    monkeypatch.setitem(sys.modules, "tunewise.ui.report_view", fake)
+        monkeypatch.setattr(report_view, name,
+                            lambda parent, project, n=name: calls.append((n, project)))
     ui.window.export_report()
     ui.window.print_report()
     ui.window.preview_report()

@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from tunewise.core.project import Project
 from tunewise.report.pdf import build_report
-from tunewise.ui import dialogs, report_view
+from tunewise.ui import dialogs
+from tunewise.ui.results import report_view
 
 
 @pytest.fixture(scope="module")

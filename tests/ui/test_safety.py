@@ -19,9 +19,9 @@ from tunewise.core.recovery import RecoveryStore
 from tunewise.core.storage import load_project, save_project
 from tunewise.paths import example_project
 from tunewise.ui import dialogs
-from tunewise.ui.crash import CrashGuard
+from tunewise.ui.files.crash import CrashGuard
+from tunewise.ui.files.safety import offer_recovery
 from tunewise.ui.mainwindow import MainWindow
-from tunewise.ui.safety import offer_recovery
 
 NAME = ("metadata", "name")
 

@@ -83,11 +83,6 @@ class CostReport:
                 return be.day
         return None
 
-    def cheapest_at_horizon(self) -> ApproachId | None:
-        if not self.approaches:
-            return None
-        return min(self.approaches.values(), key=lambda c: c.total_at_horizon).approach
-
 
 def request_volume(inputs: CostInputs) -> FloatArray:
     """Requests on each day 0..horizon (day 0 has none)."""

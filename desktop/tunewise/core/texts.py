@@ -6,11 +6,6 @@ sentences about one assessment are in explain.py.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
 APPROACH_LABELS: dict[str, str] = {
     "prompt_engineering": "Prompt engineering",
     "rag": "Retrieval (RAG)",
@@ -96,14 +91,6 @@ def lower_label(label: str) -> str:
     if len(first) > 1 and first[:2].isupper():
         return label
     return label[:1].lower() + label[1:]
-
-
-def label(identifier: str) -> str:
-    """A human label for any id Tunewise uses."""
-    for table in (APPROACH_LABELS, SIGN_LABELS, QUESTION_SHORT):
-        if identifier in table:
-            return table[identifier]
-    return identifier.replace("_", " ")
 
 
 def percent(value: float) -> str:

@@ -38,9 +38,9 @@ def run(argv: list[str]) -> int:
         print("tunewise: give at most one project file to open", file=sys.stderr)
         return 2
     from tunewise.core.recovery import RecoveryStore
-    from tunewise.ui import locations
-    from tunewise.ui.crash import CrashGuard
-    from tunewise.ui.safety import offer_recovery
+    from tunewise.ui.files import locations
+    from tunewise.ui.files.crash import CrashGuard
+    from tunewise.ui.files.safety import offer_recovery
 
     probing = bool(os.environ.get(PROBE_ENV))
     guard = CrashGuard(locations.log_dir(), app)

@@ -50,11 +50,6 @@ def information(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.information(parent, title, message)
 
 
-def ask_yes_no(parent: QWidget | None, title: str, message: str) -> bool:
-    answer = QMessageBox.question(parent, title, message)
-    return answer == QMessageBox.StandardButton.Yes
-
-
 def ask_save_changes(parent: QWidget | None, document_name: str) -> SaveChoice:
     box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
                       f"Save the changes to “{document_name}” before closing it?",

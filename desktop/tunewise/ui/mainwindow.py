@@ -7,7 +7,6 @@ project file.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -37,9 +36,9 @@ from tunewise.core.storage import EXTENSION, ProjectFileError
 from tunewise.paths import resource
 from tunewise.ui import dialogs, helptext
 from tunewise.ui.controller import ProjectController
-from tunewise.ui.flowchart import FlowchartWidget
-from tunewise.ui.safety import DocumentGuard, SaveCheck
+from tunewise.ui.files.safety import DocumentGuard, SaveCheck
 from tunewise.ui.wizard import Wizard
+from tunewise.ui.wizard.flowchart import FlowchartWidget
 
 MAX_RECENT = 8
 
@@ -313,25 +312,22 @@ class MainWindow(QMainWindow):
         self.settings.setValue("recentFiles", [])
         self._fill_recent_menu()
 
-    # ---- report (written elsewhere; absent until it lands) ------------------------------
-
-    def _report_call(self, name: str) -> None:
-        try:
-            report_view = importlib.import_module("tunewise.ui.report_view")
-        except ImportError as error:
-            dialogs.error(self, "Report unavailable",
-                          "The planning report is not available in this build.", str(error))
-            return
-        getattr(report_view, name)(self, self.controller.project)
+    # ---- report ---------------------------------------------------------------------------
 
     def export_report(self) -> None:
-        self._report_call("export_report_pdf")
+        from tunewise.ui.results import report_view  # reportlab loads on first use
+
+        report_view.export_report_pdf(self, self.controller.project)
 
     def print_report(self) -> None:
-        self._report_call("print_report")
+        from tunewise.ui.results import report_view
+
+        report_view.print_report(self, self.controller.project)
 
     def preview_report(self) -> None:
-        self._report_call("preview_report")
+        from tunewise.ui.results import report_view
+
+        report_view.preview_report(self, self.controller.project)
 
     # ---- help ---------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from tunewise.core.project import APPROACHES
 from tunewise.ui import dialogs
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.fields import NumberField
-from tunewise.ui.plotting import CostChart, readout_html
+from tunewise.ui.results.chart import CostChart, readout_html
 
 import pyqtgraph.exporters  # isort: skip
 

@@ -17,9 +17,9 @@ from tunewise.core.recovery import RecoveryStore
 from tunewise.core.storage import ProjectFileError, file_signature, load_project
 from tunewise.paths import resources_dir
 from tunewise.ui import dialogs
-from tunewise.ui.autosave import Autosaver, orphaned_entries
 from tunewise.ui.controller import ProjectController
-from tunewise.ui.doclock import DocumentLock
+from tunewise.ui.files.autosave import Autosaver, orphaned_entries
+from tunewise.ui.files.doclock import DocumentLock
 
 
 def is_bundled_example(path: Path) -> bool:

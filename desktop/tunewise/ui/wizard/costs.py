@@ -25,7 +25,7 @@ from tunewise.ui.fields import (
     assign_mnemonics,
     format_number,
 )
-from tunewise.ui.pages import ProjectPage
+from tunewise.ui.wizard.base import ProjectPage
 
 PRICE_LABELS: dict[str, str] = {
     "input": "Input price:",

@@ -10,7 +10,6 @@ that QLockFile recognises.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
 from shiboken6 import Shiboken
@@ -49,7 +48,6 @@ class Autosaver(QObject):
         self.controller = controller
         self.store = store
         self.key = store.new_key()
-        self.last_written: datetime | None = None
         self.store.folder.mkdir(parents=True, exist_ok=True)
         self._lock = QLockFile(_lock_path(store, self.key))
         self._lock.setStaleLockTime(0)
@@ -85,7 +83,6 @@ class Autosaver(QObject):
         except OSError:
             log.exception("Could not write the recovery copy")
             return
-        self.last_written = datetime.now().astimezone()
 
     def discard(self) -> None:
         """The user chose to throw the changes away: the copy goes too."""

@@ -1,6 +1,6 @@
 """PNGs of every wizard page and the dashboard, at 1280x800 and at device pixel ratio 2.
 
-    python -m tunewise.ui.screenshots OUT_DIR
+    python desktop/tools/screenshots.py OUT_DIR
 
 Writes OUT_DIR/1x/NN-page.png, then runs itself again in a subprocess with QT_SCALE_FACTOR=2
 for OUT_DIR/2x/ (one QApplication per process). The dashboard is also saved as
@@ -51,7 +51,7 @@ def capture(out: Path) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m tunewise.ui.screenshots OUT_DIR", file=sys.stderr)
+        print("usage: python desktop/tools/screenshots.py OUT_DIR", file=sys.stderr)
         return 2
     out = Path(argv[0])
     if os.environ.get(SCALE_ENV):
@@ -61,7 +61,7 @@ def main(argv: list[str]) -> int:
     shutil.copyfile(written[-1], out / "dashboard.png")
     env = dict(os.environ, QT_SCALE_FACTOR="2", **{SCALE_ENV: "1"})
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    result = subprocess.run([sys.executable, "-m", "tunewise.ui.screenshots", str(out / "2x")],
+    result = subprocess.run([sys.executable, __file__, str(out / "2x")],
                             env=env, check=False)
     if result.returncode != 0:
         return result.returncode

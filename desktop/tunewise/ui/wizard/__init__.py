@@ -7,37 +7,20 @@ flowchart stopped are marked optional rather than hidden, because combinations n
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from tunewise.core.evaluation import Evaluation
 from tunewise.ui.controller import ProjectController
-from tunewise.ui.costs_page import CostsPage
-from tunewise.ui.dashboard import Dashboard
-from tunewise.ui.pages import (
-    BehaviourPage,
-    ConstraintsPage,
-    DataPage,
-    FewShotPage,
-    KnowledgePage,
-    ProjectInfoPage,
-    ProjectPage,
-    optional_reason,
-)
-
-
-class ResultsPage(QWizardPage):
-    key = "results"
-    heading = "Results"
-
-    def __init__(self, controller: ProjectController) -> None:
-        super().__init__()
-        self.optional = False
-        self.setTitle(self.heading)
-        self.dashboard = Dashboard(controller)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.dashboard)
-
+from tunewise.ui.results.dashboard import Dashboard
+from tunewise.ui.wizard.base import ProjectPage, optional_reason
+from tunewise.ui.wizard.behaviour import BehaviourPage
+from tunewise.ui.wizard.constraints import ConstraintsPage
+from tunewise.ui.wizard.costs import CostsPage
+from tunewise.ui.wizard.data import DataPage
+from tunewise.ui.wizard.few_shot import FewShotPage
+from tunewise.ui.wizard.knowledge import KnowledgePage
+from tunewise.ui.wizard.project_info import ProjectInfoPage
+from tunewise.ui.wizard.results import ResultsPage
 
 PAGES: tuple[type[QWizardPage], ...] = (
     ProjectInfoPage,

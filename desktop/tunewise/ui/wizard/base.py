@@ -1,0 +1,148 @@
+"""The wizard pages' base class: a scrollable grid of fields bound to the project, and a live
+note showing what the core concluded. Pages never decide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from tunewise.core import texts
+from tunewise.core.decision import Assessment, fine_tuning_considered
+from tunewise.core.evaluation import Evaluation
+from tunewise.ui.controller import FieldPath, ProjectController
+from tunewise.ui.fields import (
+    Field,
+    add_rows,
+    assign_mnemonics,
+)
+
+YES_NO = ((True, "Yes"), (False, "No"))
+QUESTION_ORDER = ("q1", "q2", "q3", "q4")
+
+
+def note_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setFrameShape(QFrame.Shape.StyledPanel)
+    label.setMargin(8)
+    label.setStyleSheet("QLabel { background: #eef4fa; border: 1px solid #c9dbea; }")
+    return label
+
+
+def issue_html(title: str, items: Sequence[str]) -> str:
+    if not items:
+        return ""
+    rows = "".join(f"<li>{escape(i)}</li>" for i in items)
+    return f"<b>{escape(title)}</b><ul style='margin:0'>{rows}</ul>"
+
+
+class ProjectPage(QWizardPage):
+    """Base: a scrollable grid of fields plus a live note from the assessment."""
+
+    key = ""
+    heading = ""
+    blurb = ""
+    warning_ids: tuple[str, ...] = ()
+    auto_mnemonics = True
+
+    def __init__(self, controller: ProjectController) -> None:
+        super().__init__()
+        self.controller = controller
+        self.optional = False
+        self.setTitle(self.heading)
+        self.setSubTitle(self.blurb)
+        self.fields: list[Field] = []
+        body = QWidget()
+        self.body_layout = QVBoxLayout(body)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(12)
+        self.grid.setVerticalSpacing(4)
+        self.body_layout.addLayout(self.grid)
+        self.note = note_label()
+        self.note.setVisible(False)
+        self.body_layout.addWidget(self.note)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.build()
+        self.body_layout.addStretch(1)
+        if self.auto_mnemonics:
+            labels = [f.label if f.label.text() else f.editor for f in self.fields]
+            assign_mnemonics([*labels, *self.extra_mnemonics()])
+        controller.evaluated.connect(self._evaluated)
+        controller.projectReplaced.connect(lambda: self._evaluated(controller.evaluation, None))
+        self._evaluated(controller.evaluation, None)
+
+    # ---- for subclasses -----------------------------------------------------------------
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def extra_mnemonics(self) -> list[QWidget]:
+        return []
+
+    def add(self, *fields: Field, start_row: int | None = None) -> int:
+        self.fields += fields
+        return add_rows(self.grid, fields, self.grid.rowCount() if start_row is None else start_row)
+
+    def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
+        """Extra HTML for the note under the fields."""
+        return ""
+
+    # ---- refresh ------------------------------------------------------------------------
+
+    def _evaluated(self, evaluation: Evaluation, changed: FieldPath | None = ()) -> None:
+        if changed == ():
+            changed = self.controller.last_changed
+        for field in self.fields:
+            field.refresh(evaluation.project, changed)
+        a = evaluation.assessment
+        parts = [self.show_assessment(a, evaluation)]
+        warnings = [w.message for w in a.warnings if w.id in self.warning_ids]
+        parts.append(issue_html("Check this", warnings))
+        html = "<br>".join(p for p in parts if p)
+        self.note.setText(html)
+        self.note.setVisible(bool(html))
+
+    def set_optional(self, optional: bool, why: str = "") -> None:
+        if optional == self.optional:
+            return
+        self.optional = optional
+        self.setSubTitle(f"Optional: {why} {self.blurb}" if optional else self.blurb)
+
+    def path_step(self, assessment: Assessment, question: str) -> str:
+        for step in assessment.path:
+            if step.question == question:
+                return (f"<b>{escape(texts.QUESTION_LABELS[question])}</b> "
+                        f"Answer used: <b>{step.answer}</b>. {escape(step.detail)}")
+        return (f"The flowchart stopped at {assessment.stopped_at.upper()} before reaching this "
+                "question; your answer still counts for combinations.")
+
+
+def optional_reason(page: ProjectPage, assessment: Assessment) -> str | None:
+    """Why a page is optional for this assessment, or None if it is on the path."""
+    stop = QUESTION_ORDER.index(assessment.stopped_at)
+    if page.key in QUESTION_ORDER and QUESTION_ORDER.index(page.key) > stop:
+        return f"the flowchart stopped at {assessment.stopped_at.upper()}."
+    considered = fine_tuning_considered(assessment.flowchart_outcome,
+                                        assessment.combination_candidate)
+    if page.key == "constraints" and not considered:
+        return "fine-tuning is not on the table with these answers."
+    return None
+

@@ -1,0 +1,82 @@
+"""Constraints: the signs against fine-tuning and what a combination needs."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+)
+
+from tunewise.core import texts
+from tunewise.core.decision import Assessment
+from tunewise.core.evaluation import Evaluation
+from tunewise.core.project import SIGNS_AGAINST
+from tunewise.ui.fields import (
+    CheckField,
+    ChoiceField,
+    TextField,
+)
+from tunewise.ui.wizard.base import ProjectPage, issue_html
+
+GPU_CHOICES = (
+    ("local_16gb", "A 16 GB GPU of our own"),
+    ("hosted", "A hosted tuning service"),
+    ("none", "Neither"),
+)
+
+
+class ConstraintsPage(ProjectPage):
+    key = "constraints"
+    heading = "Constraints"
+    blurb = "What stands against training, and what a combination would need."
+
+    def build(self) -> None:
+        c = self.controller
+        self.add(
+            CheckField(c, ("answers", "changing_requirements"),
+                       texts.SIGN_LABELS["changing_requirements"],
+                       texts.SIGN_HELP["changing_requirements"]),
+            CheckField(c, ("answers", "general_knowledge"), texts.SIGN_LABELS["general_knowledge"],
+                       texts.SIGN_HELP["general_knowledge"]),
+            CheckField(c, ("answers", "no_eval_criteria"), texts.SIGN_LABELS["no_eval_criteria"],
+                       texts.SIGN_HELP["no_eval_criteria"]),
+            ChoiceField(c, ("answers", "gpu_access"), "GPU for training:", GPU_CHOICES,
+                        "Where a training run could happen. Without either, training is off "
+                        "the table for now."),
+            CheckField(c, ("answers", "per_request_context"), "Each request brings its own context",
+                       "For example the customer's account or case history travels with the "
+                       "question. Favours fine-tuning plus a prompt."),
+            CheckField(c, ("answers", "edge_case_rules"), "Edge-case rules change often",
+                       "Special cases you would rather keep in a short, editable prompt. With "
+                       "both gaps, points to using all three."),
+        )
+        box = QGroupBox("Your notes on the signs against (they go into the report)")
+        grid = QGridLayout(box)
+        for row, sign in enumerate(SIGNS_AGAINST):
+            note = TextField(c, ("answers", "sign_notes", sign), "", placeholder="Optional note")
+            note.line.setAccessibleName(f"Note on {texts.SIGN_LABELS[sign]}")
+            self.fields.append(note)
+            grid.addWidget(QLabel(texts.SIGN_LABELS[sign]), 2 * row, 0)
+            grid.addWidget(note.editor, 2 * row, 1)
+            grid.addWidget(note.error, 2 * row + 1, 1)
+        grid.setColumnStretch(1, 1)
+        self.body_layout.addWidget(box)
+
+    def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
+        present = [texts.SIGN_LABELS[s] for s in assessment.present_signals_against()]
+        parts = [issue_html("Signs against fine-tuning present", present)
+                 or "<b>No sign against fine-tuning is present.</b>"]
+        parts.append(issue_html("Blockers", [f"{b.message} To lift it: {b.lift}"
+                                             for b in assessment.blockers]))
+        if assessment.combination_candidate:
+            label = texts.APPROACH_LABELS[assessment.combination_candidate]
+            if assessment.combination:
+                parts.append(f"<b>Combination recommended:</b> {escape(label)}")
+            else:
+                parts.append(issue_html(f"{label} would fit once you have",
+                                        assessment.combination_missing))
+        return "<br>".join(p for p in parts if p)
+
