@@ -69,6 +69,7 @@ def edit_to_redraw_ms() -> tuple[float, float]:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["bench"])
+    from tunewise.core.fieldpath import ApproachInput, Attr
     from tunewise.paths import example_project
     from tunewise.ui.fields import NumberField
     from tunewise.ui.mainwindow import MainWindow
@@ -76,7 +77,7 @@ def edit_to_redraw_ms() -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as folder:
         window = MainWindow(QSettings(str(Path(folder) / "b.ini"), QSettings.Format.IniFormat))
         window.load(example_project("support-bot"))
-        window.controller.set_value(("costs", "horizon_days"), 1095)
+        window.controller.set_value(Attr("costs", "horizon_days"), 1095)
         window.resize(1280, 800)
         window.show()
         window.wizard.show_page("results")
@@ -84,8 +85,7 @@ def edit_to_redraw_ms() -> tuple[float, float]:
         costed = window.controller.evaluation.costs.approaches
         assert len(costed) == 6 and len(next(iter(costed.values())).cumulative) == 1096
         field = next(f for p in window.wizard.pages for f in getattr(p, "fields", [])
-                     if f.path == ("costs", "approaches", "prompt_engineering",
-                                   "system_prompt_tokens"))
+                     if f.path == ApproachInput("prompt_engineering", "system_prompt_tokens"))
         assert isinstance(field, NumberField)
         chart = window.wizard.dashboard.chart
         painted = _paint_counter()()

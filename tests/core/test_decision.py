@@ -202,11 +202,11 @@ def test_small_dataset_is_derived_from_count_and_quality() -> None:
         project_with(example_count=100, examples_high_quality=True)).present_signals_against()
 
 
-def test_forty_examples_marked_high_quality_200_plus_is_a_warning_not_a_crash() -> None:
+def test_forty_examples_marked_high_quality_collect_data_without_a_false_warning() -> None:
     a = assess(project_with(**fine_tuning_answers(example_count=40)))
-    assert "examples_count_mismatch" in [w.id for w in a.warnings]
-    assert "40" in a.warnings[0].message
+    assert a.warnings == []
     assert a.approach == "collect_data"
+    assert "Only 40 good examples" in a.blockers[-1].message
 
 
 def test_general_knowledge_without_knowledge_gap_is_a_warning() -> None:

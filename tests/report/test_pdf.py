@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tunewise.core.evaluation import evaluate
+from tunewise.core.evaluation import Evaluation, evaluate
 from tunewise.core.project import Project
 from tunewise.core.texts import lower_label
-from tunewise.report.charts import nice_ticks, short_money, taken_edges
+from tunewise.report.charts import nice_ticks, short_money
 from tunewise.report.pdf import build_report, write_report
 from tunewise.report.sections import SECTION_TITLES
 from tunewise.report.series import SERIES_STYLE
@@ -111,7 +111,8 @@ def test_charts_are_vector_graphics(support_pdf: bytes) -> None:
     # The chart's legend and axis are text in the page, not pixels.
     text = text_of(support_pdf)
     assert "Days from the start" in text
-    assert "Fine-tuning pays back: day 38" in text
+    # The recommendation is fine-tuning + prompting; its payback is drawn, not plain fine-tuning's.
+    assert "Fine-tuning + prompting pays back: day 47" in text
     assert "Q4 200+ good examples?" in text  # a flowchart box
 
 
@@ -247,11 +248,15 @@ def test_series_style_is_the_okabe_ito_table() -> None:
     assert SERIES_STYLE["fine_tuning"].width > SERIES_STYLE["prompt_engineering"].width
 
 
+def taken_edges(evaluation: Evaluation) -> set[tuple[str, str]]:
+    return {(e.source, e.target) for e in evaluation.assessment.diagram.edges if e.taken}
+
+
 def test_flowchart_highlights_the_path_taken(support_bot: Project,
                                              policy_assistant: Project) -> None:
-    assert taken_edges(evaluate(support_bot).assessment) == {
+    assert taken_edges(evaluate(support_bot)) == {
         ("q1", "q2"), ("q2", "q3"), ("q3", "q4"), ("q4", "fine_tuning")}
-    assert taken_edges(evaluate(policy_assistant).assessment) == {("q1", "q2"), ("q2", "rag")}
+    assert taken_edges(evaluate(policy_assistant)) == {("q1", "q2"), ("q2", "rag")}
 
 
 def test_axis_helpers() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings
 
+from tunewise.core.fieldpath import FieldPath
 from tunewise.ui import dialogs
 
 UI_DIR = Path(__file__).resolve().parent
@@ -95,14 +96,15 @@ class Driver:
         self.qtbot = qtbot
         self.window = window
 
-    def field(self, *path: str) -> Any:
+    def field(self, path: FieldPath) -> Any:
         for page in self.window.wizard.pages:
             for f in getattr(page, "fields", []):
                 if f.path == path:
                     return f
         raise LookupError(path)
 
-    def override(self, model_path: tuple[str, ...], attr: str) -> Any:
+    def override(self, model_path: FieldPath, attr: str) -> Any:
+        """The price override field that follows the model at `model_path`."""
         for page in self.window.wizard.pages:
             for f in getattr(page, "fields", []):
                 if getattr(f, "model_path", None) == model_path and f.attr == attr:
@@ -115,18 +117,18 @@ class Driver:
                 return str(page.key)
         return "results"
 
-    def choose(self, path: tuple[str, ...], text: str) -> None:
+    def choose(self, path: FieldPath, text: str) -> None:
         """Click the radio button labelled `text` in the choice at `path`."""
         from PySide6.QtCore import Qt
 
-        f = self.field(*path)
+        f = self.field(path)
         self.window.wizard.show_page(self.page_key(f))
         button = next(b for b in f.buttons if b.text().replace("&", "") == text)
         self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         assert button.isChecked()
 
-    def tick(self, path: tuple[str, ...], on: bool = True) -> None:
-        f = self.field(*path)
+    def tick(self, path: FieldPath, on: bool = True) -> None:
+        f = self.field(path)
         self.window.wizard.show_page(self.page_key(f))
         if f.box.isChecked() != on:
             from PySide6.QtCore import Qt
@@ -148,8 +150,8 @@ class Driver:
         line.editingFinished.emit()
         return f
 
-    def type(self, path: tuple[str, ...], text: str) -> Any:
-        return self.type_into(self.field(*path), text)
+    def type(self, path: FieldPath, text: str) -> Any:
+        return self.type_into(self.field(path), text)
 
     def headline(self) -> str:
         return str(self.window.wizard.dashboard.headline.text())

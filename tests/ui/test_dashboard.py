@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from tunewise.core.evaluation import money
+from tunewise.core.fieldpath import ApproachInput
 from tunewise.paths import example_project
 from tunewise.report.series import SERIES_STYLE
 from tunewise.ui.results.chart import pen_for
 
-PE = ("costs", "approaches", "prompt_engineering")
+PE = "prompt_engineering"
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_editing_a_cost_input_redraws_the_line(bot: Any) -> None:
     chart = bot.window.wizard.dashboard.chart
     _, before = chart.series("prompt_engineering")
     before = before.copy()
-    bot.type((*PE, "system_prompt_tokens"), "3000")
+    bot.type(ApproachInput(PE, "system_prompt_tokens"), "3000")
     _, after = chart.series("prompt_engineering")
     # 1,000 more prompt tokens at gpt-4o's $2.50 per 1M input tokens: $0.0025 a request;
     # 10,000 requests a day for 365 days: $9,125 more by the horizon, nothing more on day 0.
@@ -67,14 +68,14 @@ def test_table_shows_the_core_figures(bot: Any) -> None:
 
 def test_unknown_model_is_shown_not_crashed(bot: Any) -> None:
     d = bot.window.wizard.dashboard
-    model = bot.field(*PE, "model")
+    model = bot.field(ApproachInput(PE, "model"))
     bot.type_into(model, "our-private-llm")
     assert "our-private-llm" in model.error.text()
     assert d.chart.series("prompt_engineering")[1].size == 0
     assert d.table.item(0, 2).text().startswith("Not costed:")
     assert "(!)" in bot.window.wizard.page_of("costs").tabs.tabText(0)
-    bot.type_into(bot.override((*PE, "model"), "input"), "1")
-    bot.type_into(bot.override((*PE, "model"), "output"), "2")
+    bot.type_into(bot.override(ApproachInput(PE, "model"), "input"), "1")
+    bot.type_into(bot.override(ApproachInput(PE, "model"), "output"), "2")
     assert not model.error.isVisible()
     _, y = d.chart.series("prompt_engineering")
     # 2,700 input tokens at $1 and 300 output at $2 per 1M: $0.0033 a request.

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+from tunewise.core.fieldpath import ApproachInput, Attr
 from tunewise.core.storage import load_project
 from tunewise.paths import example_project
 from tunewise.ui import dialogs
@@ -27,10 +28,10 @@ def comparable(project: Any) -> dict[str, Any]:
 
 
 def test_save_reopen_compare(ui: Any, dialog_log: Any, tmp_path: Path) -> None:
-    ui.type(("costs", "requests_per_day"), "2,500")
-    ui.choose(("answers", "few_shot_adequate"), "No, it falls short")
-    ui.type(("answers", "example_count"), "321")
-    ui.type_into(ui.override(("costs", "approaches", "rag", "model"), "input"), "0.2")
+    ui.type(Attr("costs", "requests_per_day"), "2,500")
+    ui.choose(Attr("answers", "few_shot_adequate"), "No, it falls short")
+    ui.type(Attr("answers", "example_count"), "321")
+    ui.type_into(ui.override(ApproachInput("rag", "model"), "input"), "0.2")
     assert ui.window.isWindowModified()
     target = tmp_path / "plan.tunewise"
     dialog_log.save_name = target
@@ -48,7 +49,7 @@ def test_save_reopen_compare(ui: Any, dialog_log: Any, tmp_path: Path) -> None:
     assert ui.window.controller.project.costs.requests_per_day == 10_000
     assert ui.window.open_project(target)
     assert comparable(ui.window.controller.project) == comparable(reopened)
-    assert ui.field("costs", "requests_per_day").line.text() == "2,500"
+    assert ui.field(Attr("costs", "requests_per_day")).line.text() == "2,500"
     assert str(target.resolve()) in ui.window.settings.value("recentFiles")
     recent = [a.text() for a in ui.window.recent_menu.actions()]
     assert "&1 plan.tunewise" in recent
@@ -62,34 +63,34 @@ def test_save_as_adds_the_extension(ui: Any, dialog_log: Any, tmp_path: Path) ->
 
 def test_undo_redo_merges_typing_in_one_field(ui: Any) -> None:
     stack = ui.window.controller.undo_stack
-    ui.type(("costs", "requests_per_day"), "2500")
-    ui.type(("costs", "hourly_rate"), "120")
+    ui.type(Attr("costs", "requests_per_day"), "2500")
+    ui.type(Attr("costs", "hourly_rate"), "120")
     assert stack.count() == 2  # one step per field, not one per key
     ui.window.undo_action.trigger()
     assert ui.window.controller.project.costs.hourly_rate == 100
-    assert ui.field("costs", "hourly_rate").line.text() == "100"
+    assert ui.field(Attr("costs", "hourly_rate")).line.text() == "100"
     ui.window.undo_action.trigger()
     assert ui.window.controller.project.costs.requests_per_day == 10_000
-    assert ui.field("costs", "requests_per_day").line.text() == "10,000"
+    assert ui.field(Attr("costs", "requests_per_day")).line.text() == "10,000"
     assert not ui.window.isWindowModified()
     ui.window.redo_action.trigger()
-    assert ui.field("costs", "requests_per_day").line.text() == "2,500"
+    assert ui.field(Attr("costs", "requests_per_day")).line.text() == "2,500"
     assert ui.window.isWindowModified()
 
 
 def test_undo_covers_answers_and_the_recommendation(ui: Any) -> None:
-    ui.choose(("answers", "few_shot_adequate"), "Yes")
+    ui.choose(Attr("answers", "few_shot_adequate"), "Yes")
     assert ui.headline() == "Recommendation: Prompt engineering"
     ui.window.undo_action.trigger()
     assert ui.headline() == "Recommendation: Revisit the problem definition"
-    field = ui.field("answers", "few_shot_adequate")
+    field = ui.field(Attr("answers", "few_shot_adequate"))
     assert field.buttons[2].isChecked()  # "Not tried" again
     ui.window.redo_action.trigger()
     assert ui.headline() == "Recommendation: Prompt engineering"
 
 
 def test_unsaved_changes_cancel_keeps_everything(ui: Any, dialog_log: Any) -> None:
-    ui.type(("costs", "requests_per_day"), "42")
+    ui.type(Attr("costs", "requests_per_day"), "42")
     dialog_log.save_choice = dialogs.SaveChoice.CANCEL
     ui.window.new_action.trigger()
     assert dialog_log.of("ask_save_changes")[0][1] == "Untitled"
@@ -100,7 +101,7 @@ def test_unsaved_changes_cancel_keeps_everything(ui: Any, dialog_log: Any) -> No
 
 
 def test_unsaved_changes_discard_drops_them(ui: Any, dialog_log: Any) -> None:
-    ui.type(("costs", "requests_per_day"), "42")
+    ui.type(Attr("costs", "requests_per_day"), "42")
     dialog_log.save_choice = dialogs.SaveChoice.DISCARD
     ui.window.new_action.trigger()
     assert ui.window.controller.project.costs.requests_per_day == 10_000
@@ -110,7 +111,7 @@ def test_unsaved_changes_discard_drops_them(ui: Any, dialog_log: Any) -> None:
 
 def test_unsaved_changes_save_writes_the_file(ui: Any, dialog_log: Any, tmp_path: Path) -> None:
     target = tmp_path / "kept.tunewise"
-    ui.type(("costs", "requests_per_day"), "42")
+    ui.type(Attr("costs", "requests_per_day"), "42")
     dialog_log.save_choice = dialogs.SaveChoice.SAVE
     dialog_log.save_name = target
     assert ui.window.close()
@@ -119,7 +120,7 @@ def test_unsaved_changes_save_writes_the_file(ui: Any, dialog_log: Any, tmp_path
 
 def test_unsaved_changes_save_cancelled_in_file_picker_keeps_window(ui: Any,
                                                                     dialog_log: Any) -> None:
-    ui.type(("costs", "requests_per_day"), "42")
+    ui.type(Attr("costs", "requests_per_day"), "42")
     dialog_log.save_choice = dialogs.SaveChoice.SAVE
     dialog_log.save_name = None
     assert not ui.window.close()
@@ -129,7 +130,7 @@ def test_unsaved_changes_save_cancelled_in_file_picker_keeps_window(ui: Any,
 def test_corrupt_file_leaves_the_open_project_untouched(ui: Any, dialog_log: Any,
                                                         tmp_path: Path) -> None:
     assert ui.window.load(example_project("support-bot"))
-    ui.type(("costs", "hourly_rate"), "77")
+    ui.type(Attr("costs", "hourly_rate"), "77")
     before = comparable(ui.window.controller.project)
     bad = tmp_path / "broken.tunewise"
     bad.write_text('{"format": "tunewise-project", "schema_version": 2, "costs": {', "utf-8")
@@ -168,7 +169,7 @@ def test_dropping_a_project_file_opens_it(ui: Any) -> None:
     _drop(ui.window, example_project("policy-assistant"))
     assert ui.window.windowTitle() == "policy-assistant.tunewise[*] — Tunewise"
     expected = load_project(example_project("policy-assistant")).metadata.name
-    assert ui.field("metadata", "name").line.text() == expected
+    assert ui.field(Attr("metadata", "name")).line.text() == expected
 
 
 def test_dropping_another_file_is_refused(ui: Any, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
 
 from tests.ui.conftest import DialogLog, Driver
 from tunewise.core import storage
+from tunewise.core.fieldpath import Attr
 from tunewise.core.project import Metadata, Project
 from tunewise.core.recovery import RecoveryStore
 from tunewise.core.storage import load_project, save_project
@@ -23,7 +24,7 @@ from tunewise.ui.files.crash import CrashGuard
 from tunewise.ui.files.safety import offer_recovery
 from tunewise.ui.mainwindow import MainWindow
 
-NAME = ("metadata", "name")
+NAME = Attr("metadata", "name")
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ def test_autosave_then_crash_then_restore(qtbot: Any, tmp_path: Path, plan: Path
     assert first.load(plan)
     ui = Driver(qtbot, first)
     ui.type(NAME, "Edited before the crash")
-    ui.choose(("answers", "few_shot_adequate"), "Not tried")
+    ui.choose(Attr("answers", "few_shot_adequate"), "Not tried")
     edited = first.controller.project.answers
     autosaver = first.guard.autosaver
     assert autosaver is not None and autosaver.timer.isActive()

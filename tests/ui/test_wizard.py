@@ -6,18 +6,22 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from tunewise.core.fieldpath import Attr
 from tunewise.core.texts import headline
 from tunewise.ui.wizard import PAGES
 
-A = "answers"
+
+def A(name: str) -> Attr:
+    """A field among the answers."""
+    return Attr("answers", name)
 
 
 def behaviour_with_data(ui: Any, examples: str = "640") -> None:
-    ui.choose((A, "few_shot_adequate"), "No, it falls short")
-    ui.choose((A, "knowledge_gap"), "No")
-    ui.choose((A, "behavior_gap"), "Yes")
-    ui.type((A, "example_count"), examples)
-    ui.choose((A, "examples_high_quality"), "Yes")
+    ui.choose(A("few_shot_adequate"), "No, it falls short")
+    ui.choose(A("knowledge_gap"), "No")
+    ui.choose(A("behavior_gap"), "Yes")
+    ui.type(A("example_count"), examples)
+    ui.choose(A("examples_high_quality"), "Yes")
 
 
 def test_pages_are_listed_once_in_order(window: Any) -> None:
@@ -35,7 +39,7 @@ def test_new_project_starts_untested(ui: Any) -> None:
 
 
 def test_prompting_branch(ui: Any) -> None:
-    ui.choose((A, "few_shot_adequate"), "Yes")
+    ui.choose(A("few_shot_adequate"), "Yes")
     assert ui.headline() == "Recommendation: Prompt engineering"
     steps = [ui.window.steps.item(i).text() for i in range(ui.window.steps.count())]
     assert "Q2 · Missing knowledge  (optional)" in steps
@@ -44,8 +48,8 @@ def test_prompting_branch(ui: Any) -> None:
 
 
 def test_rag_branch(ui: Any) -> None:
-    ui.choose((A, "few_shot_adequate"), "No, it falls short")
-    ui.choose((A, "knowledge_gap"), "Yes")
+    ui.choose(A("few_shot_adequate"), "No, it falls short")
+    ui.choose(A("knowledge_gap"), "Yes")
     assert ui.headline() == "Recommendation: Retrieval (RAG)"
     assert "Stopped at q2" in ui.window.flowchart.describe()
 
@@ -67,7 +71,7 @@ def test_collect_data_branch(ui: Any) -> None:
 
 def test_veto_falls_back_and_says_how_to_lift_it(ui: Any) -> None:
     behaviour_with_data(ui)
-    ui.choose((A, "gpu_access"), "Neither")
+    ui.choose(A("gpu_access"), "Neither")
     assert ui.headline() == "Recommendation: Prompt engineering"
     details = ui.window.wizard.dashboard.details.toPlainText()
     assert "There is no GPU to train on, locally or hosted." in details
@@ -78,32 +82,32 @@ def test_veto_falls_back_and_says_how_to_lift_it(ui: Any) -> None:
 
 def test_combination_branch(ui: Any) -> None:
     behaviour_with_data(ui)
-    ui.tick((A, "per_request_context"))
+    ui.tick(A("per_request_context"))
     assert ui.headline() == "Recommendation: " + headline(
         "fine_tuning", "fine_tuning+prompt_engineering")
     assert "Fine-tuning, best combined as fine-tuning + prompting" in ui.headline()
-    ui.choose((A, "knowledge_gap"), "Yes")  # q2 stops at RAG; behaviour too: train + retrieve
+    ui.choose(A("knowledge_gap"), "Yes")  # q2 stops at RAG; behaviour too: train + retrieve
     assert ui.headline() == "Recommendation: " + headline("rag", "fine_tuning+rag")
-    ui.tick((A, "edge_case_rules"))
+    ui.tick(A("edge_case_rules"))
     assert ui.headline() == "Recommendation: " + headline("rag", "all_three")
-    ui.tick((A, "per_request_context"), False)
-    ui.tick((A, "edge_case_rules"), False)
-    ui.choose((A, "knowledge_gap"), "No")
+    ui.tick(A("per_request_context"), False)
+    ui.tick(A("edge_case_rules"), False)
+    ui.choose(A("knowledge_gap"), "No")
     assert ui.headline() == "Recommendation: Fine-tuning"
 
 
 def test_few_shot_arithmetic_is_shown_live(ui: Any) -> None:
-    ui.choose((A, "few_shot_adequate"), "Yes")
-    ui.type((A, "few_shot_score"), "0.72")
+    ui.choose(A("few_shot_adequate"), "Yes")
+    ui.type(A("few_shot_score"), "0.72")
     page = ui.window.wizard.page_of("q1")
     assert "set target" not in page.arithmetic.text()
-    ui.type((A, "quality_target"), "90%")
+    ui.type(A("quality_target"), "90%")
     assert page.arithmetic.text() == (
         "Few-shot score 72% ÷ target 90% = 80% of the target, below the 90% line.")
     # The measured result overrides the plain "yes", and the page says so.
     assert "the experiment missed 90% of the target" in page.note.text()
     assert ui.headline() != "Recommendation: Prompt engineering"
-    ui.type((A, "few_shot_score"), "0.85")
+    ui.type(A("few_shot_score"), "0.85")
     assert "= 94.4% of the target, at or above" in page.arithmetic.text()
     assert ui.headline() == "Recommendation: Prompt engineering"
 
@@ -112,7 +116,7 @@ def test_signs_show_what_the_numbers_suggest(ui: Any) -> None:
     page = ui.window.wizard.page_of("q3")
     # Defaults: a 3,000-token prompt at 10,000 requests a day suggests both signs.
     assert page.status["latency"].text() == "present (suggested by your numbers: yes)"
-    latency = ui.field(A, "latency")
+    latency = ui.field(A("latency"))
     ui.window.wizard.show_page("q3")
     latency.combo.setCurrentIndex(2)  # "No"
     assert latency.combo.currentText() == "No"
@@ -123,7 +127,7 @@ def test_signs_show_what_the_numbers_suggest(ui: Any) -> None:
 
 
 def test_out_of_range_value_shows_the_model_message_and_keeps_the_last_valid(ui: Any) -> None:
-    score = ui.type((A, "few_shot_score"), "0.5")
+    score = ui.type(A("few_shot_score"), "0.5")
     assert ui.window.controller.project.answers.few_shot_score == 0.5
     ui.type_into(score, "1.5")
     assert score.error.isVisible()
@@ -139,7 +143,7 @@ def test_out_of_range_value_shows_the_model_message_and_keeps_the_last_valid(ui:
 
 
 def test_horizon_beyond_ten_years_is_refused_not_clamped(ui: Any) -> None:
-    horizon = ui.type(("costs", "horizon_days"), "5000")
+    horizon = ui.type(Attr("costs", "horizon_days"), "5000")
     assert horizon.error.text() == "Input should be less than or equal to 3650."
     # Typed key by key: 500 was the last valid value and stays in the model.
     assert ui.window.controller.project.costs.horizon_days == 500
@@ -149,7 +153,7 @@ def test_horizon_beyond_ten_years_is_refused_not_clamped(ui: Any) -> None:
 
 def test_empty_plan_name_is_refused(ui: Any) -> None:
     ui.window.wizard.show_page("project")
-    name = ui.field("metadata", "name")
+    name = ui.field(Attr("metadata", "name"))
     name.line.setFocus()
     name.line.selectAll()
     ui.qtbot.keyClick(name.line, Qt.Key.Key_Delete)
@@ -159,7 +163,7 @@ def test_empty_plan_name_is_refused(ui: Any) -> None:
 
 def test_enter_goes_to_next_page(ui: Any) -> None:
     ui.window.wizard.show_page("project")
-    requests = ui.field("costs", "requests_per_day")
+    requests = ui.field(Attr("costs", "requests_per_day"))
     requests.line.setFocus()
     ui.qtbot.keyClick(requests.line, Qt.Key.Key_Return)
     assert ui.window.wizard.currentPage().key == "q1"

@@ -10,205 +10,153 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
-
-from tunewise.core import explain, texts
+from tunewise.core import cost_findings, explain, texts
+from tunewise.core.costs import CostReport
+from tunewise.core.flowchart import FLOWCHART, Flowchart, Thresholds
 from tunewise.core.project import (
     SIGNS_AGAINST,
     SIGNS_FOR,
     Answers,
+    ApproachId,
     Project,
     SignAgainstId,
     SignForId,
 )
+from tunewise.core.results import (
+    Assessment,
+    Counterfactual,
+    Diagram,
+    DiagramEdge,
+    DiagramQuestion,
+    FewShotCheck,
+    Issue,
+    PathStep,
+    Signal,
+)
 
-Outcome = Literal["prompt_engineering", "rag", "revisit_problem", "fine_tuning", "collect_data"]
+__all__ = ["Assessment", "assess", "few_shot_check", "signals", "walk"]
+
 Combination = Literal["fine_tuning+rag", "fine_tuning+prompt_engineering", "all_three"]
-Question = Literal["q1", "q2", "q3", "q4"]
-Confidence = Literal["high", "medium", "low"]
-QUESTIONS: tuple[Question, ...] = ("q1", "q2", "q3", "q4")
-
-# The rule of thumb: few-shot prompting that reaches 90% of the quality target may be enough.
-FEW_SHOT_SUFFICIENT_RATIO = 0.90
-# Within this distance of the 90% line the experiment's verdict is treated as a close call.
-FEW_SHOT_CLOSE_CALL = 0.05
-# Fine-tuning wants this many good examples; below the lower figure it is likely to overfit.
-EXAMPLES_TO_FINE_TUNE = 200
-EXAMPLES_MINIMUM = 100
-# "A long system prompt": the prompt-engineering approach's fixed prompt, in tokens.
-LONG_PROMPT_TOKENS = 1500
-# "Thousands of requests a day".
-MANY_REQUESTS_PER_DAY = 1000
 VETOES: tuple[SignAgainstId, ...] = ("changing_requirements", "no_eval_criteria", "no_gpu_budget")
+# Signs for fine-tuning that the cost inputs can suggest when the user leaves them unanswered.
+SUGGESTIBLE: tuple[SignForId, ...] = ("latency", "cost_at_scale")
+# Signs against that are worked out from other answers rather than asked.
+DERIVED: tuple[SignAgainstId, ...] = ("small_dataset", "no_gpu_budget")
+# Which combination the later answers call for (each also needs a behaviour gap); the first
+# whose conditions all hold wins. The help texts describe these same rules.
+COMBINATION_RULES: tuple[tuple[Combination, tuple[str, ...]], ...] = (
+    ("all_three", ("needs_knowledge", "per_request_context", "edge_case_rules")),
+    ("fine_tuning+rag", ("needs_knowledge",)),
+    ("fine_tuning+prompt_engineering", ("per_request_context",)),
+)
 
 
-class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PathStep(_Result):
-    question: Question
-    answer: str  # "yes", "no" or "untested"
-    detail: str  # the answer in words, with the arithmetic where there is any
-
-
-class Signal(_Result):
-    id: str
-    present: bool
-    suggested: bool = False  # what the numbers suggest (latency, cost_at_scale only)
-    user_answer: bool | None = None
-    note: str = ""
-
-
-class Reason(_Result):
-    id: str
-    message: str
-    weight: int = 1  # higher is stronger; the report quotes the strongest
-
-
-class Issue(_Result):
-    """A blocker or a warning: what is wrong and, for blockers, how to lift it."""
-
-    id: str
-    message: str
-    lift: str = ""
-
-
-class FewShotCheck(_Result):
-    score: float
-    target: float
-    ratio: float
-    passes: bool
-    explanation: str
-
-
-class Counterfactual(_Result):
-    change: str
-    approach: str
-    combination: str | None
-
-
-class Assessment(_Result):
-    flowchart_outcome: Outcome
-    approach: Outcome
-    combination: Combination | None
-    combination_candidate: Combination | None
-    combination_missing: list[str]
-    stopped_at: Question
-    path: list[PathStep]
-    few_shot_check: FewShotCheck | None
-    signals_for: list[Signal]
-    signals_against: list[Signal]
-    reasons_for: list[Reason]
-    reasons_against: list[Reason]
-    blockers: list[Issue]
-    warnings: list[Issue]
-    confidence: Confidence
-    confidence_reasons: list[str]
-    next_steps: list[Reason]
-    what_would_change: list[Counterfactual]
-    headline: str
-
-    def present_signals_for(self) -> list[str]:
-        return [s.id for s in self.signals_for if s.present]
-
-    def present_signals_against(self) -> list[str]:
-        return [s.id for s in self.signals_against if s.present]
-
-    def strongest_reasons(self, count: int = 3) -> list[Reason]:
-        ranked = sorted(self.reasons_for, key=lambda r: -r.weight)
-        return ranked[:count]
-
-
-def few_shot_check(answers: Answers) -> FewShotCheck | None:
+def few_shot_check(answers: Answers, t: Thresholds | None = None) -> FewShotCheck | None:
     """The 90% rule, when both the experiment's score and the target are known."""
+    t = t or FLOWCHART.thresholds
     if answers.few_shot_score is None or answers.quality_target is None:
         return None
     score, target = answers.few_shot_score, answers.quality_target
     ratio = score / target
     # Rounded so that 72% of an 80% target counts as the 90% it is, not 0.8999999999999999.
-    passes = round(ratio, 9) >= FEW_SHOT_SUFFICIENT_RATIO
+    passes = round(ratio, 9) >= t.few_shot_ratio
     return FewShotCheck(
         score=score,
         target=target,
         ratio=ratio,
+        line=t.few_shot_ratio,
         passes=passes,
-        explanation=explain.few_shot_arithmetic(score, target, ratio, passes),
+        explanation=explain.few_shot_arithmetic(score, target, ratio, passes, t.few_shot_ratio),
     )
 
 
-def suggested_signs(project: Project) -> dict[SignForId, bool]:
+def suggested_signs(project: Project, t: Thresholds) -> dict[SignForId, bool]:
     """What the cost inputs suggest about latency and cost at scale."""
     prompt = project.costs.approach("prompt_engineering")
     fixed_prompt = prompt.system_prompt_tokens + prompt.few_shot_tokens
-    long_prompt = fixed_prompt >= LONG_PROMPT_TOKENS
-    many = project.costs.requests_per_day >= MANY_REQUESTS_PER_DAY
+    long_prompt = fixed_prompt >= t.long_prompt_tokens
+    many = project.costs.requests_per_day >= t.many_requests_per_day
     return {"latency": long_prompt, "cost_at_scale": long_prompt and many}
 
 
-def signals(project: Project) -> tuple[list[Signal], list[Signal]]:
+def signals(project: Project, t: Thresholds | None = None
+            ) -> tuple[list[Signal], list[Signal]]:
+    t = t or FLOWCHART.thresholds
     a = project.answers
-    suggested = suggested_signs(project)
+    suggested = suggested_signs(project, t)
     notes = a.sign_notes
     signs_for = []
     for sign in SIGNS_FOR:
         user: bool | None = getattr(a, sign)
+        suggestible = sign in SUGGESTIBLE
         hint = suggested.get(sign, False)
         present = user if user is not None else hint
-        signs_for.append(
-            Signal(id=sign, present=present, suggested=hint, user_answer=user,
-                   note=notes.get(sign, ""))
-        )
+        signs_for.append(Signal(
+            id=sign, present=present, suggested=hint, suggestible=suggestible, user_answer=user,
+            counted_as=explain.counted_as(present, user, suggestible, hint),
+            note=notes.get(sign, "")))
     derived: dict[SignAgainstId, bool] = {
-        "small_dataset": a.example_count < EXAMPLES_MINIMUM or not a.examples_high_quality,
+        "small_dataset": a.example_count < t.examples_minimum or not a.examples_high_quality,
         "changing_requirements": a.changing_requirements,
         "general_knowledge": a.general_knowledge,
         "no_eval_criteria": a.no_eval_criteria,
         "no_gpu_budget": a.gpu_access == "none",
     }
     signs_against = [
-        Signal(id=sign, present=derived[sign], note=notes.get(sign, "")) for sign in SIGNS_AGAINST
+        Signal(id=sign, present=derived[sign], derived=sign in DERIVED, note=notes.get(sign, ""))
+        for sign in SIGNS_AGAINST
     ]
     return signs_for, signs_against
 
 
-def _q1(a: Answers, check: FewShotCheck | None) -> str:
-    if check is not None:
-        return "yes" if check.passes else "no"
-    return a.few_shot_adequate
+class Walk(NamedTuple):
+    outcome: str
+    stopped_at: str
+    path: list[PathStep]
+    answers: dict[str, str]  # question id -> the answer that routed it
 
 
-def _q4_passes(a: Answers) -> bool:
-    return a.example_count >= EXAMPLES_TO_FINE_TUNE and a.examples_high_quality
-
-
-def flowchart(a: Answers, check: FewShotCheck | None) -> tuple[Outcome, Question, list[PathStep]]:
-    """Walk the four questions; stop where the flowchart stops."""
+def walk(chart: Flowchart, a: Answers, check: FewShotCheck | None) -> Walk:
+    """Follow the flowchart from its first question until an answer leads to an outcome."""
     path: list[PathStep] = []
-    q1 = _q1(a, check)
-    path.append(PathStep(question="q1", answer=q1, detail=explain.q1_detail(q1, check)))
-    if q1 == "yes":
-        return "prompt_engineering", "q1", path
-    q2 = "yes" if a.knowledge_gap else "no"
-    path.append(PathStep(question="q2", answer=q2, detail=explain.q2_detail(a.knowledge_gap)))
-    if a.knowledge_gap:
-        return "rag", "q2", path
-    q3 = "yes" if a.behavior_gap else "no"
-    path.append(PathStep(question="q3", answer=q3, detail=explain.q3_detail(a.behavior_gap)))
-    if not a.behavior_gap:
-        return "revisit_problem", "q3", path
-    passes = _q4_passes(a)
-    path.append(
-        PathStep(
-            question="q4",
-            answer="yes" if passes else "no",
-            detail=explain.q4_detail(a.example_count, a.examples_high_quality, passes),
-        )
+    answers: dict[str, str] = {}
+    node = chart.questions[0].id
+    order = chart.order()
+    while node in order:
+        question = chart.question(node)
+        answer = question.rule(a, check, chart.thresholds)
+        answers[node] = answer
+        path.append(PathStep(question=node, answer=answer, detail=explain.step_detail(
+            node, answer, a, check, chart.thresholds)))
+        node = chart.next_after(question, answer)
+    return Walk(node, path[-1].question, path, answers)
+
+
+def diagram(chart: Flowchart, w: Walk, approach: str) -> Diagram:
+    questions: list[DiagramQuestion] = []
+    edges: list[DiagramEdge] = []
+    for q in chart.questions:
+        given = w.answers.get(q.id)
+        onward = chart.continue_to(q)
+        taken_to = chart.next_after(q, given) if given is not None else None  # type: ignore[arg-type]
+        questions.append(DiagramQuestion(
+            id=q.id, short=chart.short(q), label=chart.label(q), answer=given,
+            exit_on=q.exit_on, exit_to=q.exit_to, continue_to=onward))
+        spine_answer = "no" if q.exit_on == "yes" else "yes"
+        edges.append(DiagramEdge(source=q.id, target=q.exit_to, answer=q.exit_on, side=True,
+                                 taken=taken_to == q.exit_to))
+        edges.append(DiagramEdge(source=q.id, target=onward, answer=spine_answer, side=False,
+                                 taken=taken_to == onward))
+    outcomes = chart.outcomes()
+    return Diagram(
+        questions=questions, final_outcome=chart.final_outcome, edges=edges, outcome=w.outcome,
+        approach=approach,
+        outcome_labels={o: texts.APPROACH_LABELS[o] for o in outcomes},
+        outcome_short={o: texts.OUTCOME_SHORT[o] for o in outcomes},
     )
-    return ("fine_tuning" if passes else "collect_data"), "q4", path
 
 
-def _fallback(a: Answers) -> Outcome:
+def _fallback(a: Answers) -> str:
     return "rag" if (a.knowledge_gap or a.general_knowledge) else "prompt_engineering"
 
 
@@ -217,34 +165,45 @@ def _vetoes(against: list[Signal]) -> list[SignAgainstId]:
     return [v for v in VETOES if v in present]
 
 
+def _conditions(a: Answers) -> dict[str, bool]:
+    return {
+        "needs_knowledge": a.knowledge_gap or a.general_knowledge,
+        "per_request_context": a.per_request_context,
+        "edge_case_rules": a.edge_case_rules,
+    }
+
+
 def _combination_candidate(a: Answers) -> Combination | None:
-    needs_knowledge = a.knowledge_gap or a.general_knowledge
     if not a.behavior_gap:
         return None
-    if needs_knowledge and a.per_request_context and a.edge_case_rules:
-        return "all_three"
-    if needs_knowledge:
-        return "fine_tuning+rag"
-    if a.per_request_context:
-        return "fine_tuning+prompt_engineering"
+    holds = _conditions(a)
+    for combination, needs in COMBINATION_RULES:
+        if all(holds[n] for n in needs):
+            return combination
     return None
+
+
+def combination_help(combination: Combination) -> str:
+    """The rule for one combination in words, for help texts: the same rule the engine uses."""
+    needs = next(n for c, n in COMBINATION_RULES if c == combination)
+    return explain.combination_rule(combination, needs)
 
 
 def _warnings(project: Project, check: FewShotCheck | None) -> list[Issue]:
     a = project.answers
     found: list[Issue] = []
-    if a.examples_high_quality and a.example_count < EXAMPLES_TO_FINE_TUNE:
-        found.append(Issue(id="examples_count_mismatch",
-                           message=explain.warn_examples_mismatch(a.example_count)))
     if a.general_knowledge and not a.knowledge_gap:
         found.append(Issue(id="knowledge_contradiction", message=explain.WARN_KNOWLEDGE))
     if check is not None and a.few_shot_adequate != "untested":
         said_yes = a.few_shot_adequate == "yes"
         if said_yes != check.passes:
             found.append(Issue(id="few_shot_contradiction",
-                               message=explain.warn_few_shot(a.few_shot_adequate, check.passes)))
+                               message=explain.warn_few_shot(a.few_shot_adequate, check)))
     if (a.few_shot_score is None) != (a.quality_target is None):
         found.append(Issue(id="few_shot_incomplete", message=explain.WARN_FEW_SHOT_INCOMPLETE))
+    if check is not None and a.no_eval_criteria:
+        found.append(Issue(id="eval_criteria_contradiction",
+                           message=explain.warn_eval_criteria(check)))
     behaviour_signs = [s for s in ("style_voice", "domain_jargon", "output_format",
                                    "task_reasoning") if getattr(a, s)]
     if behaviour_signs and not a.behavior_gap:
@@ -253,95 +212,111 @@ def _warnings(project: Project, check: FewShotCheck | None) -> list[Issue]:
     return [w.model_copy(update={"lift": explain.WARNING_LIFT[w.id]}) for w in found]
 
 
-def fine_tuning_considered(outcome: Outcome, candidate: Combination | None) -> bool:
+def fine_tuning_considered(outcome: str, candidate: str | None) -> bool:
     """Whether fine-tuning is on the table at all, so that its blockers matter."""
     return outcome in ("fine_tuning", "collect_data") or candidate is not None
 
 
-def _blockers(a: Answers, vetoes: list[SignAgainstId], outcome: Outcome) -> list[Issue]:
+def _blockers(a: Answers, vetoes: list[SignAgainstId], outcome: str,
+              t: Thresholds) -> list[Issue]:
     blockers = [
         Issue(id=v, message=explain.BLOCKER_MESSAGE[v], lift=explain.BLOCKER_LIFT[v])
         for v in vetoes
     ]
     if outcome == "collect_data":
         blockers.append(
-            Issue(id="small_dataset", message=explain.small_dataset_message(a),
-                  lift=explain.small_dataset_lift(a))
+            Issue(id="small_dataset", message=explain.small_dataset_message(a, t),
+                  lift=explain.small_dataset_lift(a, t))
         )
     return blockers
 
 
 def _confidence(
-    project: Project, v: _Verdict, warnings: list[Issue]
-) -> tuple[Confidence, list[str]]:
-    a, check, outcome, approach = project.answers, v.check, v.outcome, v.approach
+    project: Project, v: _Verdict, warnings: list[Issue], t: Thresholds
+) -> tuple[str, list[str]]:
+    a, check, outcome, approach = project.answers, v.check, v.walk.outcome, v.approach
     doubts: list[str] = []
     if check is None and a.few_shot_adequate == "untested":
         doubts.append(explain.DOUBT_UNTESTED)
-    if check is not None and abs(check.ratio - FEW_SHOT_SUFFICIENT_RATIO) < FEW_SHOT_CLOSE_CALL:
-        doubts.append(explain.doubt_close_call(check.ratio))
+    if check is not None and abs(check.ratio - t.few_shot_ratio) < t.few_shot_close_call:
+        doubts.append(explain.doubt_close_call(check.ratio, t.few_shot_ratio))
     if warnings:
         doubts.append(explain.doubt_warnings(len(warnings)))
     if outcome == "fine_tuning" and not any(s.present for s in v.signs_for):
         doubts.append(explain.DOUBT_NO_SIGNS)
-    if outcome == "fine_tuning" and a.example_count < EXAMPLES_TO_FINE_TUNE * 1.25:
-        doubts.append(explain.doubt_borderline_data(a.example_count))
+    borderline = t.examples_to_fine_tune * t.borderline_data_factor
+    if outcome == "fine_tuning" and a.example_count < borderline:
+        doubts.append(explain.doubt_borderline_data(a.example_count, t))
     if approach != outcome:
         doubts.append(explain.DOUBT_VETOED)
     if outcome == "revisit_problem":
         return "low", [explain.DOUBT_REVISIT, *doubts]
     if not doubts:
         return "high", [explain.NO_DOUBTS]
-    level: Confidence = "medium" if len(doubts) == 1 else "low"
+    level = "medium" if len(doubts) == 1 else "low"
     return level, doubts
 
 
 class _Verdict(NamedTuple):
     check: FewShotCheck | None
-    outcome: Outcome
-    stopped_at: Question
-    path: list[PathStep]
+    walk: Walk
     signs_for: list[Signal]
     signs_against: list[Signal]
     vetoes: list[SignAgainstId]
-    approach: Outcome
+    approach: str
     candidate: Combination | None
     gaps: list[str]
     combination: Combination | None
 
 
-def _verdict(project: Project) -> _Verdict:
+def _verdict(project: Project, chart: Flowchart) -> _Verdict:
     """The bare verdict, without the prose; used again for the what-if analysis."""
     a = project.answers
-    check = few_shot_check(a)
-    outcome, stopped_at, path = flowchart(a, check)
-    signs_for, signs_against = signals(project)
+    t = chart.thresholds
+    check = few_shot_check(a, t)
+    w = walk(chart, a, check)
+    signs_for, signs_against = signals(project, t)
     candidate = _combination_candidate(a)
-    vetoes = _vetoes(signs_against) if fine_tuning_considered(outcome, candidate) else []
-    approach = _fallback(a) if (outcome == "fine_tuning" and vetoes) else outcome
-    gaps = _combination_gaps(a, check, vetoes) if candidate else []
+    vetoes = _vetoes(signs_against) if fine_tuning_considered(w.outcome, candidate) else []
+    approach = _fallback(a) if (w.outcome == "fine_tuning" and vetoes) else w.outcome
+    gaps = _combination_gaps(a, w, vetoes, t) if candidate else []
     combination = candidate if (candidate and not gaps) else None
-    return _Verdict(check, outcome, stopped_at, path, signs_for, signs_against, vetoes,
-                    approach, candidate, gaps, combination)
+    return _Verdict(check, w, signs_for, signs_against, vetoes, approach, candidate, gaps,
+                    combination)
 
 
-def _combination_gaps(
-    a: Answers, check: FewShotCheck | None, vetoes: list[SignAgainstId]
-) -> list[str]:
+def _combination_gaps(a: Answers, w: Walk, vetoes: list[SignAgainstId],
+                      t: Thresholds) -> list[str]:
     gaps: list[str] = []
-    if _q1(a, check) == "yes":
+    if w.outcome == "prompt_engineering":
         gaps.append(explain.GAP_PROMPTING_ENOUGH)
-    if not _q4_passes(a):
-        gaps.append(explain.gap_examples(a.example_count, a.examples_high_quality))
+    if a.example_count < t.examples_to_fine_tune or not a.examples_high_quality:
+        gaps.append(explain.gap_examples(a.example_count, a.examples_high_quality, t))
     gaps += [explain.BLOCKER_MESSAGE[v] for v in vetoes]
     return gaps
 
 
-def _what_if(project: Project, current: tuple[Outcome, Combination | None]) -> list[Counterfactual]:
+def _priced_gaps(v: _Verdict, costs: CostReport | None) -> list[str]:
+    """The combination's gaps, with what the costs say where prompting already does the job."""
+    if costs is None or v.candidate is None:
+        return v.gaps
+    combined = costs.approaches.get(v.candidate)
+    prompting = costs.approaches.get("prompt_engineering")
+    if combined is None or prompting is None:
+        return v.gaps
+    priced = explain.gap_prompting_enough(
+        v.candidate, combined.total_at_horizon, prompting.total_at_horizon, costs.horizon_days,
+        texts.money(combined.total_at_horizon), texts.money(prompting.total_at_horizon))
+    return [priced if g == explain.GAP_PROMPTING_ENOUGH else g for g in v.gaps]
+
+
+def _what_if(project: Project, chart: Flowchart,
+             current: tuple[str, Combination | None]) -> list[Counterfactual]:
     """Flip one answer at a time and report the flips that change the recommendation."""
     a = project.answers
+    t = chart.thresholds
     trials: list[tuple[str, dict[str, object]]] = []
-    q1 = _q1(a, few_shot_check(a))
+    q1 = chart.questions[0].rule(a, few_shot_check(a, t), t)
     no_experiment = {"few_shot_score": None, "quality_target": None}
     if q1 != "yes":
         trials.append((explain.WHATIF_FEW_SHOT_YES, {"few_shot_adequate": "yes", **no_experiment}))
@@ -351,9 +326,9 @@ def _what_if(project: Project, current: tuple[Outcome, Combination | None]) -> l
                    {"knowledge_gap": not a.knowledge_gap}))
     trials.append((explain.whatif_flag("behavior_gap", a.behavior_gap),
                    {"behavior_gap": not a.behavior_gap}))
-    if not _q4_passes(a):
-        trials.append((explain.WHATIF_DATA,
-                       {"example_count": max(a.example_count, EXAMPLES_TO_FINE_TUNE),
+    if a.example_count < t.examples_to_fine_tune or not a.examples_high_quality:
+        trials.append((explain.whatif_data(t),
+                       {"example_count": max(a.example_count, t.examples_to_fine_tune),
                         "examples_high_quality": True}))
     for veto in ("changing_requirements", "no_eval_criteria"):
         if getattr(a, veto):
@@ -366,38 +341,78 @@ def _what_if(project: Project, current: tuple[Outcome, Combination | None]) -> l
     found: list[Counterfactual] = []
     for change, update in trials:
         changed = project.model_copy(update={"answers": a.model_copy(update=update)})
-        v = _verdict(changed)
+        v = _verdict(changed, chart)
         if (v.approach, v.combination) != current:
-            found.append(Counterfactual(change=change, approach=v.approach,
-                                        combination=v.combination))
+            found.append(Counterfactual(
+                change=change, approach=v.approach, combination=v.combination,
+                sentence=explain.whatif_sentence(change, v.approach, v.combination)))
     return found
 
 
-def assess(project: Project) -> Assessment:
-    """The whole verdict for a project, with its reasons."""
-    v = _verdict(project)
+def recommended_row(approach: str, combination: str | None) -> tuple[ApproachId | None, str]:
+    """The cost row the recommendation commits to, and what that row stands for."""
+    if combination is not None:
+        return combination, "The highlighted row is the recommended combination."  # type: ignore[return-value]
+    if approach == "collect_data":
+        return "prompt_engineering", (
+            "The highlighted row is prompt engineering, which carries the load while examples "
+            "are collected.")
+    if approach == "revisit_problem":
+        return None, "No row is highlighted: the problem needs defining before any is built."
+    return approach, "The highlighted row is the recommendation."  # type: ignore[return-value]
+
+
+def assess(project: Project, costs: CostReport | None = None,
+           chart: Flowchart | None = None) -> Assessment:
+    """The whole verdict for a project, with its reasons; with costs, what they say of it."""
+    chart = chart or FLOWCHART  # looked up per call, so a test double can stand in for it
+    t = chart.thresholds
+    v = _verdict(project, chart)
     warnings = _warnings(project, v.check)
-    confidence, confidence_reasons = _confidence(project, v, warnings)
+    confidence, confidence_reasons = _confidence(project, v, warnings, t)
+    outcome = v.walk.outcome
+    blockers = _blockers(project.answers, v.vetoes, outcome, t)
+    considered = fine_tuning_considered(outcome, v.candidate)
+    row, row_note = recommended_row(v.approach, v.combination)
+    found = cost_findings.crossings(row, costs) if costs is not None else []
     return Assessment(
-        flowchart_outcome=v.outcome,
+        flowchart_outcome=outcome,
         approach=v.approach,
         combination=v.combination,
         combination_candidate=v.candidate,
-        combination_missing=v.gaps,
-        stopped_at=v.stopped_at,
-        path=v.path,
+        combination_missing=_priced_gaps(v, costs),
+        stopped_at=v.walk.stopped_at,
+        path=v.walk.path,
+        diagram=diagram(chart, v.walk, v.approach),
         few_shot_check=v.check,
         signals_for=v.signs_for,
         signals_against=v.signs_against,
-        reasons_for=explain.reasons_for(project, v.outcome, v.approach, v.check, v.signs_for,
-                                      v.combination),
+        reasons_for=explain.reasons_for(project, outcome, v.approach, v.check, v.signs_for,
+                                        v.combination),
         reasons_against=explain.reasons_against(v.signs_against, v.approach),
-        blockers=_blockers(project.answers, v.vetoes, v.outcome),
+        blockers=blockers,
         warnings=warnings,
+        fine_tuning_considered=considered,
+        constraints_summary=explain.constraints_summary(
+            [s.id for s in v.signs_against if s.present], len(blockers), considered),
         confidence=confidence,
+        confidence_label=texts.CONFIDENCE_LABELS[confidence],
         confidence_reasons=confidence_reasons,
-        next_steps=explain.next_steps(project, v.outcome, v.approach, v.check, v.vetoes,
-                                    v.combination, v.candidate),
-        what_would_change=_what_if(project, (v.approach, v.combination)),
+        next_steps=explain.next_steps(project, outcome, v.approach, v.check, v.vetoes,
+                                      v.combination, v.candidate, t),
+        what_would_change=_what_if(project, chart, (v.approach, v.combination)),
         headline=texts.headline(v.approach, v.combination),
+        recommended_row=row,
+        recommended_row_note=row_note,
+        combination_parts=explain.combination_parts(
+            v.combination or v.candidate or "", v.signs_for, project.answers, SUGGESTIBLE)
+        if (v.combination or v.candidate) else [],
+        combination_note=("" if (v.combination or v.candidate)
+                          else explain.no_combination_reason(outcome, project.answers)),
+        combination_cost_note=(cost_findings.combination_extra(v.combination, costs)
+                               if costs is not None else ""),
+        payback=cost_findings.payback(row, costs) if costs is not None else None,
+        crossings=found,
+        crossings_sentence=(cost_findings.crossings_sentence(found, costs)
+                            if costs is not None else ""),
     )

@@ -6,14 +6,18 @@ document `tunewise evaluate --json` prints, and `to_text` its plain-text form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from tunewise.core import texts
+from pydantic import BaseModel
+
+from tunewise.core import analyses, texts
 from tunewise.core.costs import CostReport, compute_costs
-from tunewise.core.decision import Assessment, assess
+from tunewise.core.decision import assess
 from tunewise.core.prices import PriceCatalog
 from tunewise.core.project import Project
+from tunewise.core.results import Assessment
+from tunewise.core.texts import money
 
 
 @dataclass(frozen=True)
@@ -21,16 +25,16 @@ class Evaluation:
     project: Project
     assessment: Assessment
     costs: CostReport
+    # Results of the registered analyses (core/analyses.py), by analysis id.
+    analyses: dict[str, BaseModel] = field(default_factory=dict)
 
 
 def evaluate(
     project: Project, catalog: PriceCatalog | None = None, *, strict: bool = True
 ) -> Evaluation:
-    return Evaluation(
-        project=project,
-        assessment=assess(project),
-        costs=compute_costs(project.costs, catalog, strict=strict),
-    )
+    costs = compute_costs(project.costs, catalog, strict=strict)
+    return Evaluation(project=project, assessment=assess(project, costs), costs=costs,
+                      analyses=analyses.run_all(project, costs))
 
 
 def _round(value: float, places: int) -> float:
@@ -83,28 +87,31 @@ def to_json(evaluation: Evaluation) -> dict[str, Any]:
             for be in c.break_even
         ],
         "payback_days_fine_tuning_vs_prompting": None if payback is None else _round(payback, 1),
+        "recommended_row": a.recommended_row,
+        "payback": None if a.payback is None else {
+            "approach": a.payback.approach, "against": a.payback.against,
+            "day": None if a.payback.day is None else _round(a.payback.day, 1),
+            "sentence": a.payback.sentence},
+        "crossings": [{"day": _round(c.day, 1), "a": c.a, "b": c.b,
+                       "cheaper_after": c.cheaper_after} for c in a.crossings],
         "prices_as_of": c.prices_as_of,
+        "analyses": {name: result.model_dump(mode="json")
+                     for name, result in evaluation.analyses.items()},
     }
-
-
-def money(value: float) -> str:
-    """USD with thousands separators; sub-cent amounts keep enough digits to mean something."""
-    if abs(value) < 1 and value != 0:
-        return f"${value:,.5f}".rstrip("0").rstrip(".") if abs(value) < 0.01 else f"${value:,.4f}"
-    return f"${value:,.2f}"
 
 
 def to_text(evaluation: Evaluation) -> str:
     a, c = evaluation.assessment, evaluation.costs
     lines = [
         f"Project: {evaluation.project.metadata.name}",
-        f"Recommendation: {a.headline}  (confidence: {a.confidence})",
+        f"Recommendation: {a.headline}  (confidence: {a.confidence_label.lower()})",
         "",
         "Path through the questions:",
     ]
     for step in a.path:
-        lines.append(f"  {step.question} {texts.QUESTION_LABELS[step.question]} "
-                     f"{step.answer.upper()} - {step.detail}")
+        question = a.diagram.question(step.question)
+        label = question.label if question is not None else step.question
+        lines.append(f"  {step.question} {label} {step.answer.upper()} - {step.detail}")
     lines.append(f"  Stopped at {a.stopped_at}: {texts.APPROACH_LABELS[a.flowchart_outcome]}")
     if a.reasons_for:
         lines += ["", "Why:"] + [f"  - {r.message}" for r in a.reasons_for]
@@ -120,10 +127,7 @@ def to_text(evaluation: Evaluation) -> str:
     lines += ["", "Confidence:"] + [f"  - {r}" for r in a.confidence_reasons]
     if a.what_would_change:
         lines += ["", "What would change it:"]
-        for w in a.what_would_change:
-            combo = (f", combined as {texts.lower_label(texts.APPROACH_LABELS[w.combination])}"
-                     if w.combination else "")
-            lines.append(f"  - {w.change}: {texts.APPROACH_LABELS[w.approach]}{combo}")
+        lines += [f"  - {w.sentence}" for w in a.what_would_change]
     lines += ["", "Next steps:"] + [f"  [ ] {s.message}" for s in a.next_steps]
     lines += ["", f"Costs over {c.horizon_days} days (USD):"]
     header = f"  {'Approach':<34}{'Upfront':>12}{'Per request':>14}{'Per month':>12}{'Total':>14}"
@@ -135,9 +139,7 @@ def to_text(evaluation: Evaluation) -> str:
         )
     for approach, error in c.errors.items():
         lines.append(f"  {texts.APPROACH_LABELS[approach]}: {error}")
-    payback = c.payback_days()
-    if payback is not None:
-        lines.append(f"  Fine-tuning pays back against prompt engineering on day {payback:.0f} "
-                     f"(about {payback / 7:.1f} weeks).")
+    if a.payback is not None:
+        lines.append(f"  {a.payback.sentence}")
     lines.append(f"  Prices: {c.prices_as_of}")
     return "\n".join(lines)

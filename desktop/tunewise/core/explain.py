@@ -7,22 +7,20 @@ the confidence, what-if phrases, reasons and next steps); labels for ids live in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from tunewise.core.flowchart import Thresholds
+from tunewise.core.project import Answers, Project
+from tunewise.core.results import FewShotCheck, Reason, Signal
 from tunewise.core.texts import APPROACH_LABELS, SIGN_LABELS, lower_label, percent
-
-if TYPE_CHECKING:
-    from tunewise.core.decision import FewShotCheck, Reason, Signal
-    from tunewise.core.project import Answers, Project
-
 
 # ---- the path through the questions -------------------------------------------------------
 
-def few_shot_arithmetic(score: float, target: float, ratio: float, passes: bool) -> str:
+def few_shot_arithmetic(score: float, target: float, ratio: float, passes: bool,
+                        line: float) -> str:
     verdict = "at or above" if passes else "below"
     return (
         f"Few-shot score {percent(score)} ÷ target {percent(target)} = {percent(ratio)} "
-        f"of the target, {verdict} the 90% line."
+        f"of the target, {verdict} the {percent(line)} line."
     )
 
 
@@ -36,46 +34,69 @@ def q1_detail(answer: str, check: FewShotCheck | None) -> str:
     }[answer]
 
 
-def q2_detail(gap: bool) -> str:
-    if gap:
+def q2_detail(a: Answers) -> str:
+    if a.knowledge_gap:
         return "The model mainly lacks facts or documents it needs."
     return "Missing facts are not the main problem."
 
 
-def q3_detail(gap: bool) -> str:
-    if gap:
+def q3_detail(a: Answers) -> str:
+    if a.behavior_gap:
         return "The model knows enough but answers in the wrong way."
     return "Neither knowledge nor behaviour is named as the gap."
 
 
-def q4_detail(count: int, high_quality: bool, passes: bool) -> str:
-    quality = "high quality" if high_quality else "not yet vetted as high quality"
-    enough = "enough to train on" if passes else "not enough to train on yet"
-    return f"{count:,} examples, {quality}: {enough}."
+def q4_detail(a: Answers, passes: bool, t: Thresholds) -> str:
+    quality = "high quality" if a.examples_high_quality else "not yet vetted as high quality"
+    if passes:
+        enough = "enough to train on"
+    elif a.examples_high_quality:
+        enough = f"fewer than the {t.examples_to_fine_tune:,} needed to train on"
+    else:
+        enough = "not enough to train on yet"
+    return f"{a.example_count:,} examples, {quality}: {enough}."
+
+
+def step_detail(question: str, answer: str, a: Answers, check: FewShotCheck | None,
+                t: Thresholds) -> str:
+    """The answer to one of the flowchart's questions in words; unknown questions say the answer."""
+    if question == "q1":
+        return q1_detail(answer, check)
+    if question == "q2":
+        return q2_detail(a)
+    if question == "q3":
+        return q3_detail(a)
+    if question == "q4":
+        return q4_detail(a, answer == "yes", t)
+    return f"Answered {answer}."
 
 
 # ---- warnings, blockers, doubts -----------------------------------------------------------
-
-def warn_examples_mismatch(count: int) -> str:
-    return (
-        f"The examples are marked as a high-quality set of 200 or more, but only {count:,} "
-        "are counted. Tunewise goes by the count."
-    )
-
 
 WARN_KNOWLEDGE = (
     "'Needs broad or current facts' is ticked, yet the knowledge question was answered no. "
     "If facts are part of the gap, answer the knowledge question yes."
 )
 WARN_FEW_SHOT_INCOMPLETE = (
-    "Only one of the few-shot score and the quality target is filled in; the 90% check needs "
-    "both, so your plain yes/no/untested answer is used instead."
+    "Only one of the few-shot score and the quality target is filled in; the check against "
+    "the target needs both, so your plain yes/no/untested answer is used instead."
 )
 
 
+
+
+def warn_eval_criteria(check: FewShotCheck) -> str:
+    return (
+        "'No way to measure quality yet' is ticked, yet the few-shot test was scored "
+        f"({percent(check.score)} against a target of {percent(check.target)}). A score and a "
+        "target are a way to measure quality."
+    )
+
+
 WARNING_LIFT: dict[str, str] = {
-    "examples_count_mismatch": (
-        "Correct the example count, or untick the quality box, so the two answers agree."
+    "eval_criteria_contradiction": (
+        "Untick 'No way to measure quality yet' if that score measures what matters; otherwise "
+        "clear the score and target until there is an agreed measure."
     ),
     "knowledge_contradiction": (
         "Answer the knowledge question yes, or untick 'Needs broad or current facts'."
@@ -90,11 +111,11 @@ WARNING_LIFT: dict[str, str] = {
 }
 
 
-def warn_few_shot(said: str, passes: bool) -> str:
-    measured = "reached" if passes else "missed"
+def warn_few_shot(said: str, check: FewShotCheck) -> str:
+    measured = "reached" if check.passes else "missed"
     return (
-        f"You answered '{said}' to the few-shot question, but the experiment {measured} 90% of "
-        "the target. The measured result is used."
+        f"You answered '{said}' to the few-shot question, but the experiment {measured} "
+        f"{percent(check.line)} of the target. The measured result is used."
     )
 
 
@@ -124,14 +145,15 @@ BLOCKER_LIFT: dict[str, str] = {
 }
 
 
-def small_dataset_message(a: Answers) -> str:
+def small_dataset_message(a: Answers, t: Thresholds) -> str:
     if not a.examples_high_quality:
         return f"The {a.example_count:,} examples are not yet vetted as high quality."
-    return f"Only {a.example_count:,} good examples; fine-tuning wants 200 or more."
+    return (f"Only {a.example_count:,} good examples; fine-tuning wants "
+            f"{t.examples_to_fine_tune:,} or more.")
 
 
-def small_dataset_lift(a: Answers) -> str:
-    missing = max(0, 200 - a.example_count)
+def small_dataset_lift(a: Answers, t: Thresholds) -> str:
+    missing = max(0, t.examples_to_fine_tune - a.example_count)
     if missing and not a.examples_high_quality:
         return f"Collect {missing:,} more examples and review all of them for quality."
     if missing:
@@ -139,15 +161,45 @@ def small_dataset_lift(a: Answers) -> str:
     return "Review the examples and drop or fix the weak ones."
 
 
-def gap_examples(count: int, high_quality: bool) -> str:
-    if count < 200:
-        return f"{200 - count:,} more high-quality examples (have {count:,}, need 200)."
+def gap_examples(count: int, high_quality: bool, t: Thresholds) -> str:
+    need = t.examples_to_fine_tune
+    if count < need:
+        return f"{need - count:,} more high-quality examples (have {count:,}, need {need:,})."
     if not high_quality:
         return "A quality review of the examples."
     return ""
 
 
-GAP_PROMPTING_ENOUGH = "Few-shot prompting already meets the target, so training would add cost."
+GAP_PROMPTING_ENOUGH = (
+    "Few-shot prompting already meets the target, so training has no quality gap to close."
+)
+
+
+def gap_prompting_enough(combination: str, combined_total: float, prompting_total: float,
+                         horizon_days: int, money: str, prompting_money: str) -> str:
+    """The same gap, with what the costs say about it."""
+    label = lower_label(APPROACH_LABELS[combination])
+    if combined_total < prompting_total:
+        return (f"{GAP_PROMPTING_ENOUGH[:-1]}; {label} would still cost less over "
+                f"{horizon_days:,} days ({money} against {prompting_money} for prompting), so "
+                "weigh it for cost alone.")
+    return (f"{GAP_PROMPTING_ENOUGH[:-1]}, and {label} would cost more over {horizon_days:,} "
+            f"days ({money} against {prompting_money} for prompting).")
+
+
+# What each combination needs besides a behaviour gap; the engine checks them in this order.
+CONDITION_WORDS: dict[str, str] = {
+    "needs_knowledge": "facts are needed (a knowledge gap, or broad or current facts)",
+    "per_request_context": "each request brings its own context",
+    "edge_case_rules": "edge-case rules change often",
+}
+
+
+def combination_rule(combination: str, conditions: Sequence[str]) -> str:
+    """'All three combined fits when behaviour is the gap, facts are needed and ...'."""
+    needs = ["behaviour is the gap", *(CONDITION_WORDS[c] for c in conditions)]
+    listed = ", ".join(needs[:-1]) + f" and {needs[-1]}"
+    return f"{APPROACH_LABELS[combination]} fits when {listed}."
 
 DOUBT_UNTESTED = "The few-shot experiment has not been run, so the first question is a guess."
 DOUBT_NO_SIGNS = "None of the six signs for fine-tuning is present."
@@ -156,8 +208,9 @@ DOUBT_REVISIT = "The answers do not name a gap Tunewise can act on."
 NO_DOUBTS = "The answers agree with one another and nothing is a close call."
 
 
-def doubt_close_call(ratio: float) -> str:
-    return f"The experiment landed at {percent(ratio)} of target, close to the 90% line."
+def doubt_close_call(ratio: float, line: float) -> str:
+    return (f"The experiment landed at {percent(ratio)} of target, close to the "
+            f"{percent(line)} line.")
 
 
 def doubt_warnings(count: int) -> str:
@@ -166,15 +219,18 @@ def doubt_warnings(count: int) -> str:
     return f"{count} pairs of answers contradict each other."
 
 
-def doubt_borderline_data(count: int) -> str:
-    return f"{count:,} examples is only just past the 200 mark."
+def doubt_borderline_data(count: int, t: Thresholds) -> str:
+    return f"{count:,} examples is only just past the {t.examples_to_fine_tune:,} mark."
 
 
 # ---- what-if ------------------------------------------------------------------------------
 
 WHATIF_FEW_SHOT_YES = "If few-shot prompting were shown to reach the target"
 WHATIF_FEW_SHOT_NO = "If few-shot prompting fell short of the target"
-WHATIF_DATA = "With 200 or more high-quality examples"
+def whatif_data(t: Thresholds) -> str:
+    return f"With {t.examples_to_fine_tune:,} or more high-quality examples"
+
+
 WHATIF_GPU = "With a hosted fine-tuning service or a GPU"
 
 _FLAG_PHRASES: dict[str, tuple[str, str]] = {
@@ -192,6 +248,84 @@ _FLAG_PHRASES: dict[str, tuple[str, str]] = {
 def whatif_flag(flag: str, current: bool) -> str:
     on, off = _FLAG_PHRASES[flag]
     return off if current else on
+
+
+def whatif_sentence(change: str, approach: str, combination: str | None) -> str:
+    result = APPROACH_LABELS[approach]
+    if combination:
+        result += f", combined as {lower_label(APPROACH_LABELS[combination])}"
+    return f"{change}: {result}."
+
+
+def counted_as(signal_present: bool, user_answer: bool | None, suggestible: bool,
+               suggested: bool) -> str:
+    """How a sign for fine-tuning was counted, next to the user's answer."""
+    counted = "present" if signal_present else "absent"
+    if user_answer is None and suggestible:
+        return f"{counted} (suggested by your numbers: {'yes' if suggested else 'no'})"
+    if user_answer is None:
+        return f"{counted} (not answered)"
+    if suggested and not user_answer:
+        return f"{counted} (your numbers suggest yes)"
+    return counted
+
+
+# ---- combinations -------------------------------------------------------------------------
+
+def combination_parts(combination: str, signs_for: Sequence[Signal], a: Answers,
+                      efficiency_signs: Sequence[str]) -> list[tuple[str, str]]:
+    """What each part of a combination carries for this project: (part, role)."""
+    present = [s.id for s in signs_for if s.present]
+    behaviour = [lower_label(SIGN_LABELS[s]) for s in present if s not in efficiency_signs]
+    efficiency = [lower_label(SIGN_LABELS[s]) for s in present if s in efficiency_signs]
+    role = "The steady behaviour every answer shares"
+    if behaviour:
+        role += ": " + ", ".join(behaviour)
+    role += "."
+    if efficiency:
+        role += (" Because that behaviour no longer has to be spelled out in the prompt, the "
+                 "prompt stays short, which answers the " + " and the ".join(efficiency) + ".")
+    parts = [("Fine-tuning", role)]
+    if combination in ("fine_tuning+rag", "all_three"):
+        why = ("the knowledge question was answered yes" if a.knowledge_gap
+               else "answers need broad or current facts")
+        parts.append(("Retrieval (RAG)", f"The facts, fetched from your documents for each "
+                                         f"question, because {why}. Facts change without "
+                                         "retraining."))
+    if combination in ("fine_tuning+prompt_engineering", "all_three"):
+        prompt = "Each request's own details (who is asking, their account, the case at hand)"
+        if a.edge_case_rules:
+            prompt += ", plus the edge-case rules, kept short so they are easy to change"
+        parts.append(("Prompt", prompt + "."))
+    return parts
+
+
+def no_combination_reason(outcome: str, a: Answers) -> str:
+    if outcome == "prompt_engineering":
+        why = ("Few-shot prompting already reaches the target, so there is nothing for "
+               "training or retrieval to add; one approach is enough.")
+    elif not a.behavior_gap:
+        why = ("No behaviour gap is named, so fine-tuning has no part to play and there is "
+               "nothing to combine with it.")
+    else:
+        why = ("Fine-tuning alone covers the gap: no missing knowledge calls for retrieval, "
+               "and requests carry no details of their own that need a prompt.")
+    return f"No combination is recommended. {why}"
+
+
+# ---- the constraints in one sentence ------------------------------------------------------
+
+def constraints_summary(present_against: Sequence[str], blockers: int, considered: bool) -> str:
+    if not considered:
+        return ("Fine-tuning is not on the table with these answers, so nothing here changes "
+                "the recommendation.")
+    if present_against:
+        names = ", ".join(lower_label(SIGN_LABELS[s]) for s in present_against)
+        return f"Signs against fine-tuning present: {names}."
+    if blockers:
+        return ("None of the signs against fine-tuning is present; what holds it back for now "
+                "is listed under Blockers.")
+    return "Nothing here stands against fine-tuning."
 
 
 # ---- reasons and next steps ---------------------------------------------------------------
@@ -238,8 +372,6 @@ def reasons_for(
     signs_for: list[Signal],
     combination: str | None,
 ) -> list[Reason]:
-    from tunewise.core.decision import Reason
-
     reasons = [Reason(id=f"outcome_{outcome}", message=_OUTCOME_REASON[outcome], weight=5)]
     if check is not None:
         reasons.append(Reason(id="few_shot_check", message=check.explanation, weight=4))
@@ -280,8 +412,6 @@ def reasons_for(
 
 
 def reasons_against(signs_against: list[Signal], approach: str) -> list[Reason]:
-    from tunewise.core.decision import Reason
-
     return [
         Reason(id=f"against_{s.id}", message=_SIGN_AGAINST_REASON[s.id], weight=3)
         for s in signs_against
@@ -297,9 +427,8 @@ def next_steps(
     vetoes: Sequence[str],
     combination: str | None,
     candidate: str | None,
+    t: Thresholds,
 ) -> list[Reason]:
-    from tunewise.core.decision import Reason
-
     a = project.answers
     steps: list[Reason] = []
     if check is None and a.few_shot_adequate == "untested":
@@ -314,11 +443,12 @@ def next_steps(
             "Collect twenty failing outputs and label each: missing fact, wrong behaviour, or "
             "something else. The label that dominates is the real gap."
         )))
-    if outcome == "collect_data" or (candidate and a.example_count < 200):
-        missing = max(0, 200 - a.example_count)
+    need = t.examples_to_fine_tune
+    if outcome == "collect_data" or (candidate and a.example_count < need):
+        missing = max(0, need - a.example_count)
         steps.append(Reason(id="collect_examples", message=(
-            f"Collect {missing:,} more reviewed examples (target 200+); log good production "
-            "answers as you go so the set grows by itself."
+            f"Collect {missing:,} more reviewed examples (target {need:,}+); log good "
+            "production answers as you go so the set grows by itself."
             if missing else "Review every example for quality before training on it."
         )))
     if approach in ("prompt_engineering", "collect_data"):

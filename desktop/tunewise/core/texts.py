@@ -17,19 +17,16 @@ APPROACH_LABELS: dict[str, str] = {
     "revisit_problem": "Revisit the problem definition",
 }
 
-QUESTION_LABELS: dict[str, str] = {
-    "q1": "Does few-shot prompting already do the job?",
-    "q2": "Is the gap mostly missing knowledge?",
-    "q3": "Is the gap behaviour, style, format or reasoning?",
-    "q4": "Are there 200 or more high-quality examples?",
+# Outcomes in the small flowchart beside the wizard, where room is short.
+OUTCOME_SHORT: dict[str, str] = {
+    "prompt_engineering": "Prompt engineering",
+    "rag": "RAG",
+    "revisit_problem": "Revisit the problem",
+    "fine_tuning": "Fine-tune",
+    "collect_data": "Collect data, prompt meanwhile",
 }
 
-QUESTION_SHORT: dict[str, str] = {
-    "q1": "Few-shot enough?",
-    "q2": "Knowledge gap?",
-    "q3": "Behaviour gap?",
-    "q4": "200+ good examples?",
-}
+CONFIDENCE_LABELS: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
 
 SIGN_LABELS: dict[str, str] = {
     "style_voice": "A fixed tone or voice",
@@ -91,6 +88,13 @@ def lower_label(label: str) -> str:
     if len(first) > 1 and first[:2].isupper():
         return label
     return label[:1].lower() + label[1:]
+
+
+def money(value: float) -> str:
+    """USD with thousands separators; sub-cent amounts keep enough digits to mean something."""
+    if abs(value) < 1 and value != 0:
+        return f"${value:,.5f}".rstrip("0").rstrip(".") if abs(value) < 0.01 else f"${value:,.4f}"
+    return f"${value:,.2f}"
 
 
 def percent(value: float) -> str:

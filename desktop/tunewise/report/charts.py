@@ -15,7 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from tunewise.core import texts
 from tunewise.core.costs import CostReport
-from tunewise.core.decision import Assessment
+from tunewise.core.results import Assessment, DiagramQuestion, Payback
 from tunewise.core.texts import lower_label
 from tunewise.report.fonts import register_fonts
 from tunewise.report.series import SERIES_STYLE
@@ -56,7 +56,7 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def cost_chart(costs: CostReport, width: float, height: float = 250,
-               payback_day: float | None = None) -> Drawing:
+               payback: Payback | None = None) -> Drawing:
     """Cumulative cost of every priced approach over the horizon, with a legend below."""
     regular, _bold = register_fonts()
     drawing = Drawing(width, height)
@@ -99,11 +99,12 @@ def cost_chart(costs: CostReport, width: float, height: float = 250,
     drawing.add(String(x0 + plot_w / 2, y0 - 24, "Days from the start", fontName=regular,
                        fontSize=7.5, fillColor=MUTED, textAnchor="middle"))
 
-    if payback_day is not None and 0 < payback_day <= horizon:
+    payback_day = payback.day if payback is not None else None
+    if payback is not None and payback_day is not None and 0 < payback_day <= horizon:
         x = px(payback_day)
         drawing.add(Line(x, y0, x, y0 + plot_h, strokeColor=MUTED, strokeWidth=0.6,
                          strokeDashArray=[2, 2]))
-        label = f"Fine-tuning pays back: day {payback_day:,.0f}"
+        label = f"{texts.APPROACH_LABELS[payback.approach]} pays back: day {payback_day:,.0f}"
         anchor = "start" if x + 4 + stringWidth(label, regular, 7.5) < x0 + plot_w else "end"
         drawing.add(String(x + (4 if anchor == "start" else -4), y0 + plot_h - 11, label,
                            fontName=regular, fontSize=7.5, fillColor=INK, textAnchor=anchor))
@@ -136,31 +137,6 @@ def cost_chart(costs: CostReport, width: float, height: float = 250,
 
 # ---- the decision flowchart ---------------------------------------------------------------
 
-# Where each answer leads: (question, answer) -> next question or an outcome id.
-_EXITS: dict[tuple[str, str], str] = {
-    ("q1", "yes"): "prompt_engineering",
-    ("q1", "no"): "q2",
-    ("q2", "yes"): "rag",
-    ("q2", "no"): "q3",
-    ("q3", "yes"): "q4",
-    ("q3", "no"): "revisit_problem",
-    ("q4", "yes"): "fine_tuning",
-    ("q4", "no"): "collect_data",
-}
-# The outcome each question's side exit leads to, and the answer that takes it.
-_SIDE_EXIT = {"q1": ("yes", "prompt_engineering"), "q2": ("yes", "rag"),
-              "q3": ("no", "revisit_problem"), "q4": ("yes", "fine_tuning")}
-_SPINE = {"q1": "no", "q2": "no", "q3": "yes", "q4": "no"}
-
-
-def taken_edges(assessment: Assessment) -> set[tuple[str, str]]:
-    """The (from, to) edges the answers walked; "untested" on q1 carries on as "no"."""
-    edges: set[tuple[str, str]] = set()
-    for step in assessment.path:
-        answer = "yes" if step.answer == "yes" else "no"
-        edges.add((step.question, _EXITS[(step.question, answer)]))
-    return edges
-
 
 def _arrow(group: Group, points: list[float], colour: colors.Color, width: float) -> None:
     group.add(PolyLine(points, strokeColor=colour, strokeWidth=width))
@@ -187,75 +163,82 @@ def _box(group: Group, x: float, y: float, w: float, h: float, lines: list[tuple
 
 
 def flowchart(assessment: Assessment, width: float) -> Drawing:
-    """The four questions, their exits, the answers given and the path taken, highlighted."""
+    """The questions, their exits, the answers given and the path taken, highlighted."""
     regular, bold = register_fonts()
-    edges = taken_edges(assessment)
-    answers: dict[str, str] = {step.question: step.answer for step in assessment.path}
+    chart = assessment.diagram
+    taken = {(e.source, e.target) for e in chart.edges if e.taken}
     row_h, box_h = 66.0, 46.0
     badge_w, q_x, q_w = 58.0, 70.0, 196.0
     out_w = min(160.0, width - q_x - q_w - 60)
     out_x = width - out_w
-    height = 5 * row_h + 4
+    rows = len(chart.questions) + 1  # the final outcome sits under the last question
+    height = rows * row_h + 4
     drawing = Drawing(width, height)
     grey, light = colors.HexColor("#A7B1BC"), colors.HexColor("#FFFFFF")
-    questions = ("q1", "q2", "q3", "q4")
 
     def row_y(index: int) -> float:  # bottom of the box in row `index`
         return height - (index + 1) * row_h + (row_h - box_h) / 2
 
-    for index, question in enumerate(questions):
+    def edge_style(source: str, target: str) -> tuple[colors.Color, float, str]:
+        on = (source, target) in taken
+        return (ACCENT, 2.0, bold) if on else (grey, 0.8, regular)
+
+    for index, question in enumerate(chart.questions):
         y = row_y(index)
-        reached = on_path = question in answers
-        title = f"{question.upper()}  {texts.QUESTION_SHORT[question]}"
-        detail = simpleSplit(texts.QUESTION_LABELS[question], regular, 7.5, q_w - 14)[:2]
-        lines = [(title, bold, 9.0), *((line, regular, 7.5) for line in detail)]
-        _box(drawing, q_x, y, q_w, box_h, lines,
-             fill=ACCENT_LIGHT if on_path else light, stroke=ACCENT if on_path else grey,
-             ink=INK if on_path else MUTED, stroke_width=1.4 if on_path else 0.7)
+        on_path = question.answer is not None
+        _question_box(drawing, question, q_x, y, q_w, box_h, on_path, regular, bold, light, grey)
         # The answer given, beside its question.
-        if reached:
-            answer = answers[question]
-            _box(drawing, 0, y + box_h / 2 - 11, badge_w, 22, [(answer.upper(), bold, 8.5)],
+        if question.answer is not None:
+            _box(drawing, 0, y + box_h / 2 - 11, badge_w, 22,
+                 [(question.answer.upper(), bold, 8.5)],
                  fill=ACCENT, stroke=ACCENT, ink=colors.white, stroke_width=0.8)
         else:
             drawing.add(String(badge_w / 2, y + box_h / 2 - 3, "not reached", fontName=regular,
                                fontSize=7.5, fillColor=grey, textAnchor="middle"))
         # Side exit to an outcome on the right.
-        side_answer, side_outcome = _SIDE_EXIT[question]
-        taken = (question, side_outcome) in edges
-        colour, stroke = (ACCENT, 2.0) if taken else (grey, 0.8)
+        colour, stroke, font = edge_style(question.id, question.exit_to)
         mid = y + box_h / 2
         _arrow(drawing, [q_x + q_w, mid, out_x - 2, mid], colour, stroke)
-        drawing.add(String(q_x + q_w + 8, mid + 4, side_answer, fontName=bold if taken else regular,
+        drawing.add(String(q_x + q_w + 8, mid + 4, question.exit_on, fontName=font,
                            fontSize=8, fillColor=colour))
-        _outcome_box(drawing, out_x, y, out_w, box_h, side_outcome, assessment, regular, bold)
-        # Down the spine to the next question (or to "collect data" under q4).
-        spine_answer = _SPINE[question]
-        target = _EXITS[(question, spine_answer)]
-        taken = (question, target) in edges
-        colour, stroke = (ACCENT, 2.0) if taken else (grey, 0.8)
+        _outcome_box(drawing, out_x, y, out_w, box_h, question.exit_to, assessment, regular, bold)
+        # Down the spine to the next question (or to the final outcome under the last one).
+        spine_answer = "no" if question.exit_on == "yes" else "yes"
+        colour, stroke, font = edge_style(question.id, question.continue_to)
         cx = q_x + q_w / 2
         next_top = row_y(index + 1) + box_h
         _arrow(drawing, [cx, y, cx, next_top + 1], colour, stroke)
-        drawing.add(String(cx + 6, (y + next_top) / 2 - 3, spine_answer,
-                           fontName=bold if taken else regular, fontSize=8, fillColor=colour))
-    _outcome_box(drawing, q_x, row_y(4), q_w, box_h, "collect_data", assessment, regular, bold)
+        drawing.add(String(cx + 6, (y + next_top) / 2 - 3, spine_answer, fontName=font,
+                           fontSize=8, fillColor=colour))
+    _outcome_box(drawing, q_x, row_y(len(chart.questions)), q_w, box_h, chart.final_outcome,
+                 assessment, regular, bold)
     return drawing
+
+
+def _question_box(group: Group, question: DiagramQuestion, x: float, y: float, w: float,
+                  h: float, on_path: bool, regular: str, bold: str, light: colors.Color,
+                  grey: colors.Color) -> None:
+    title = f"{question.id.upper()}  {question.short}"
+    detail = simpleSplit(question.label, regular, 7.5, w - 14)[:2]
+    lines = [(title, bold, 9.0), *((line, regular, 7.5) for line in detail)]
+    _box(group, x, y, w, h, lines, fill=ACCENT_LIGHT if on_path else light,
+         stroke=ACCENT if on_path else grey, ink=INK if on_path else MUTED,
+         stroke_width=1.4 if on_path else 0.7)
 
 
 def _outcome_box(group: Group, x: float, y: float, w: float, h: float, outcome_id: str,
                  assessment: Assessment, regular: str, bold: str) -> None:
-    reached = outcome_id == assessment.flowchart_outcome
-    label_lines = simpleSplit(texts.APPROACH_LABELS[outcome_id], bold, 8.5, w - 12)[:2]
+    chart = assessment.diagram
+    reached = outcome_id == chart.outcome
+    label_lines = simpleSplit(chart.outcome_labels[outcome_id], bold, 8.5, w - 12)[:2]
     lines = [(line, bold, 8.5) for line in label_lines]
-    if reached and assessment.approach != assessment.flowchart_outcome:
-        lines.append((_fit(f"blocked: {lower_label(texts.APPROACH_LABELS[assessment.approach])} "
+    if reached and chart.blocked:
+        lines.append((_fit(f"blocked: {lower_label(texts.APPROACH_LABELS[chart.approach])} "
                            "for now", regular, 7, w - 10), regular, 7.0))
     elif reached:
         lines.append(("where your answers lead", regular, 7.0))
     if reached:
-        blocked = assessment.approach != assessment.flowchart_outcome
-        fill = BAD if blocked else ACCENT
+        fill = BAD if chart.blocked else ACCENT
         _box(group, x, y, w, h, lines, fill=fill, stroke=fill, ink=colors.white,
              stroke_width=1.4)
     else:

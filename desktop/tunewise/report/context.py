@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tunewise.core.evaluation import Evaluation
-from tunewise.core.project import APPROACHES, ApproachId
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -27,16 +26,3 @@ class Context:
     @property
     def date(self) -> str:
         return long_date(self.when)
-
-    @property
-    def recommended_cost(self) -> ApproachId | None:
-        """The approach whose costs the recommendation commits to (for highlighting)."""
-        a = self.evaluation.assessment
-        if a.combination is not None:
-            return a.combination
-        if a.approach == "collect_data":
-            return "prompt_engineering"  # prompting carries the load while data is gathered
-        for approach in APPROACHES:
-            if approach == a.approach:
-                return approach
-        return None

@@ -6,8 +6,8 @@ from reportlab.platypus import CondPageBreak, Flowable
 
 from tunewise.core import texts
 from tunewise.core.costs import CostReport
-from tunewise.core.evaluation import money
 from tunewise.core.project import APPROACHES, USES_FINE_TUNING
+from tunewise.core.texts import money
 from tunewise.report.blocks import Heading, boxed, bullets, gap, key_values, para, table
 from tunewise.report.charts import cost_chart
 from tunewise.report.context import Context
@@ -46,7 +46,7 @@ def cost_section(ctx: Context) -> list[Flowable]:
     w = ctx.width
     out: list[Flowable] = [CondPageBreak(420), Heading("Costs", "costs"), para(_intro(ctx))]
     out += _errors(costs, w)
-    out.append(cost_chart(costs, w, 260, payback_day=costs.payback_days()))
+    out.append(cost_chart(costs, w, 260, payback=ctx.evaluation.assessment.payback))
     out.append(gap(6))
 
     rows: list[list[str | Flowable]] = []
@@ -55,7 +55,7 @@ def cost_section(ctx: Context) -> list[Flowable]:
         label = texts.APPROACH_LABELS[approach]
         if approach in costs.approaches:
             c = costs.approaches[approach]
-            if approach == ctx.recommended_cost:
+            if approach == ctx.evaluation.assessment.recommended_row:
                 highlight.append(len(rows))
             rows.append([label, c.model, money(c.upfront), money(c.per_request),
                          money(c.monthly), money(c.total_at_horizon)])
@@ -68,10 +68,9 @@ def cost_section(ctx: Context) -> list[Flowable]:
                   right=(2, 3, 4, 5), highlight=highlight),
             gap(3),
             para("Per month is at the starting volume and includes bills, upkeep hours and "
-                 "retraining or re-indexing spread over the months between runs. The "
-                 "highlighted row is the recommendation." if highlight else
-                 "Per month is at the starting volume and includes bills, upkeep hours and "
-                 "retraining or re-indexing spread over the months between runs.", "small")]
+                 "retraining or re-indexing spread over the months between runs."
+                 + (f" {ctx.evaluation.assessment.recommended_row_note}" if highlight else ""),
+                 "small")]
 
     upkeep = [[texts.APPROACH_LABELS[a],
                f"{texts.MAINTENANCE_BURDEN[a]}: {texts.MAINTENANCE_WHY[a]}",
@@ -83,7 +82,7 @@ def cost_section(ctx: Context) -> list[Flowable]:
     crossings = sorted((be for be in costs.break_even if be.day is not None),
                        key=lambda be: (be.day or 0.0, be.a, be.b))
     out += [Heading("Break-even days", "costs-break-even", level=1, style="h2"),
-            para(payback_sentence(ctx))]
+            para(payback_sentence(ctx) or ctx.evaluation.assessment.recommended_row_note)]
     if crossings:
         out.append(table(
             [[f"{texts.APPROACH_LABELS[be.a]} and {texts.APPROACH_LABELS[be.b]}",

@@ -24,6 +24,7 @@ from tunewise.core.evaluation import Evaluation, evaluate
 from tunewise.core.project import Project
 from tunewise.core.storage import atomic_write
 from tunewise.report import sections
+from tunewise.report.analyses import analysis_sections
 from tunewise.report.blocks import Heading
 from tunewise.report.charts import _fit
 from tunewise.report.context import Context
@@ -115,6 +116,7 @@ def _story(ctx: Context) -> list[Flowable]:
     story += sections.signals(ctx)
     story += sections.blockers_and_warnings(ctx)
     story += cost_section(ctx)
+    story += analysis_sections(ctx)
     story += sections.combination(ctx)
     story += sections.next_steps(ctx)
     return story

@@ -11,8 +11,7 @@ from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph
 
 from tunewise.core import texts
-from tunewise.core.evaluation import money
-from tunewise.core.texts import lower_label
+from tunewise.core.texts import lower_label, money
 from tunewise.report.blocks import (
     Heading,
     boxed,
@@ -40,25 +39,10 @@ from tunewise.report.styles import (
 SECTION_TITLES = ("Summary", "Decision path", "Signals", "Blockers and warnings", "Costs",
                   "Combination strategy", "Next steps")
 
-CONFIDENCE_WORD = {"high": "High", "medium": "Medium", "low": "Low"}
 
-# How to lift each kind of warning; the core states the contradiction, the report says the fix.
 def payback_sentence(ctx: Context) -> str:
-    costs = ctx.evaluation.costs
-    missing = [a for a in ("fine_tuning", "prompt_engineering") if a in costs.errors]
-    if missing:
-        names = " and ".join(lower_label(texts.APPROACH_LABELS[a]) for a in missing)
-        return f"Payback cannot be worked out: there is no price for {names}."
-    payback = costs.payback_days()
-    if payback is not None:
-        return (f"Fine-tuning earns back its extra upfront cost against prompt engineering on "
-                f"day {payback:,.0f} (about {payback / 7:.1f} weeks).")
-    ft = costs.approaches["fine_tuning"].total_at_horizon
-    pe = costs.approaches["prompt_engineering"].total_at_horizon
-    if ft <= pe:
-        return "Fine-tuning costs no more than prompt engineering from the first day."
-    return (f"Within {costs.horizon_days:,} days fine-tuning does not earn back its cost "
-            "against prompt engineering.")
+    payback = ctx.evaluation.assessment.payback
+    return payback.sentence if payback is not None else ""
 
 
 # ---- 1. title block -----------------------------------------------------------------------
@@ -79,7 +63,7 @@ def title_block(ctx: Context) -> list[Flowable]:
         [ctx.width * 0.17, ctx.width * 0.33, ctx.width * 0.2, ctx.width * 0.3], zebra=False)
     banner = boxed(
         [Paragraph("RECOMMENDATION", s["banner_label"]), Paragraph(markup(a.headline), s["banner"]),
-         Paragraph(markup(f"Confidence: {CONFIDENCE_WORD[a.confidence].lower()}"),
+         Paragraph(markup(f"Confidence: {a.confidence_label.lower()}"),
                    s["banner_label"])],
         ctx.width, fill=ACCENT, edge=ACCENT)
     return [rich("LLM CUSTOMISATION PLANNING REPORT", "small"), title,
@@ -99,14 +83,15 @@ def summary(ctx: Context) -> list[Flowable]:
     else:
         combo = "None needed (see Combination strategy)."
     confidence = Paragraph(
-        f"<b>{CONFIDENCE_WORD[a.confidence]}</b> — "
+        f"<b>{markup(a.confidence_label)}</b> — "
         + " ".join(markup(r) for r in a.confidence_reasons), styles()["cell"])
+    stopped = a.diagram.question(a.stopped_at)
     overview = key_values([
         ("Approach", texts.APPROACH_LABELS[a.approach]),
         ("Combination", combo),
         ("Confidence", confidence),
         ("Where the questions stopped",
-         f"{a.stopped_at.upper()}: {texts.QUESTION_LABELS[a.stopped_at]}"),
+         f"{a.stopped_at.upper()}: {stopped.label if stopped else a.stopped_at}"),
     ], ctx.width, key_share=0.27)
     out: list[Flowable] = [Heading("Summary", "summary"), overview,
                            Heading("The three strongest reasons", "summary-why", level=1,
@@ -118,7 +103,7 @@ def summary(ctx: Context) -> list[Flowable]:
     for approach, label in texts.APPROACH_LABELS.items():
         if approach in costs.approaches:
             cost = costs.approaches[approach]
-            if approach == ctx.recommended_cost:
+            if approach == a.recommended_row:
                 highlight.append(len(rows))
             rows.append([label, money(cost.upfront), money(cost.monthly),
                          money(cost.total_at_horizon)])
@@ -130,9 +115,7 @@ def summary(ctx: Context) -> list[Flowable]:
                              f"Total over {costs.horizon_days:,} days"],
                      right=(1, 2, 3), highlight=highlight))
     out.append(gap(4))
-    note = payback_sentence(ctx)
-    if highlight:
-        note += " The highlighted row is the recommendation."
+    note = " ".join(n for n in (payback_sentence(ctx), a.recommended_row_note) if n)
     out.append(para(note, "small"))
     return out
 
@@ -144,9 +127,9 @@ def decision_path(ctx: Context) -> list[Flowable]:
     out: list[Flowable] = [
         CondPageBreak(400),
         Heading("Decision path", "decision"),
-        para("Tunewise asks four questions in order and stops at the first one that settles the "
-             "matter. The highlighted route is the one your answers take; each answer is shown "
-             "beside its question."),
+        para(f"Tunewise asks {len(a.diagram.questions)} questions in order and stops at the "
+             "first one that settles the matter. The highlighted route is the one your answers "
+             "take; each answer is shown beside its question."),
         flowchart(a, ctx.width),
         gap(8),
     ]
@@ -160,9 +143,9 @@ def decision_path(ctx: Context) -> list[Flowable]:
         out.append(gap(6))
     answered = {step.question: step for step in a.path}
     rows: list[list[str | Flowable]] = []
-    for question in ("q1", "q2", "q3", "q4"):
-        step = answered.get(question)
-        label = f"{question.upper()}  {texts.QUESTION_LABELS[question]}"
+    for question in a.diagram.questions:
+        step = answered.get(question.id)
+        label = f"{question.id.upper()}  {question.label}"
         if step is None:
             rows.append([label, para("not reached", "cell_muted"),
                          para("The questions stopped earlier.", "cell_muted")])
@@ -176,12 +159,13 @@ def decision_path(ctx: Context) -> list[Flowable]:
     if check is not None:
         verdict = "passes" if check.passes else "falls short"
         out += [
-            Heading("The 90% check", "decision-check", level=1, style="h2"),
-            para("Few-shot prompting counts as good enough when its score reaches at least 90% "
-                 "of the quality the feature needs."),
+            Heading(f"The {texts.percent(check.line)} check", "decision-check", level=1,
+                    style="h2"),
+            para("Few-shot prompting counts as good enough when its score reaches at least "
+                 f"{texts.percent(check.line)} of the quality the feature needs."),
             table([[texts.percent(check.score), texts.percent(check.target),
                     f"{texts.percent(check.score)} ÷ {texts.percent(check.target)} = "
-                    f"{texts.percent(check.ratio)}", "90%", verdict]],
+                    f"{texts.percent(check.ratio)}", texts.percent(check.line), verdict]],
                   [w * 0.17, w * 0.17, w * 0.36, w * 0.12, w * 0.18],
                   header=["Few-shot score", "Quality target", "Score ÷ target", "Line",
                           "Verdict"], right=(0, 1, 2, 3)),
@@ -189,12 +173,7 @@ def decision_path(ctx: Context) -> list[Flowable]:
             para(check.explanation, "small"),
         ]
     if a.what_would_change:
-        items = []
-        for change in a.what_would_change:
-            result = texts.APPROACH_LABELS.get(change.approach, change.approach)
-            if change.combination:
-                result += f", combined as {lower_label(texts.APPROACH_LABELS[change.combination])}"
-            items.append(f"{change.change}: {result}.")
+        items = [change.sentence for change in a.what_would_change]
         out.append(KeepTogether([
             Heading("What would change the recommendation", "decision-whatif", level=1,
                     style="h2"),
@@ -223,16 +202,14 @@ def signals(ctx: Context) -> list[Flowable]:
 
     rows_for: list[list[str | Flowable]] = []
     for signal in a.signals_for:
-        suggestible = signal.id in ("latency", "cost_at_scale")
-        suggested = ("Yes" if signal.suggested else "No") if suggestible else "—"
+        suggested = ("Yes" if signal.suggested else "No") if signal.suggestible else "—"
         answer = ("Not answered" if signal.user_answer is None
                   else "Yes" if signal.user_answer else "No")
         rows_for.append([sign_cell(signal.id), _yes_no(signal.present), suggested, answer,
                          signal.note or "—"])
     rows_against: list[list[str | Flowable]] = []
     for signal in a.signals_against:
-        derived = signal.id in ("small_dataset", "no_gpu_budget")
-        answer = "Worked out" if derived else ("Yes" if signal.present else "No")
+        answer = "Worked out" if signal.derived else ("Yes" if signal.present else "No")
         rows_against.append([sign_cell(signal.id), _yes_no(signal.present), "—", answer,
                              signal.note or "—"])
     present_for = sum(s.present for s in a.signals_for)
@@ -261,9 +238,7 @@ def blockers_and_warnings(ctx: Context) -> list[Flowable]:
         out.append(table([[b.message, b.lift or "—"] for b in a.blockers], [w * 0.45, w * 0.55],
                          header=["Blocker", "How to lift it"], header_colour=BAD))
     else:
-        considered = a.flowchart_outcome in ("fine_tuning", "collect_data") or \
-            a.combination_candidate is not None
-        out.append(para("Nothing blocks the recommendation." if considered else
+        out.append(para("Nothing blocks the recommendation." if a.fine_tuning_considered else
                         "Nothing blocks the recommendation; fine-tuning is not on the table, "
                         "so its blockers do not apply."))
     if a.warnings:
@@ -284,42 +259,13 @@ def blockers_and_warnings(ctx: Context) -> list[Flowable]:
 
 
 def _combination_parts(ctx: Context) -> list[list[str | Flowable]]:
-    a = ctx.evaluation.assessment
-    answers = ctx.evaluation.project.answers
-    combo = a.combination or a.combination_candidate
-    rows: list[list[str | Flowable]] = []
-    present = [s.id for s in a.signals_for if s.present]
-    behaviour = [lower_label(texts.SIGN_LABELS[s]) for s in present
-                 if s not in ("latency", "cost_at_scale")]
-    efficiency = [lower_label(texts.SIGN_LABELS[s]) for s in present
-                  if s in ("latency", "cost_at_scale")]
-    ft_role = "The steady behaviour every answer shares"
-    if behaviour:
-        ft_role += ": " + ", ".join(behaviour)
-    ft_role += "."
-    if efficiency:
-        ft_role += (" Because that behaviour no longer has to be spelled out in the prompt, the "
-                    "prompt stays short, which answers the " + " and the ".join(efficiency) + ".")
-    rows.append(["Fine-tuning", ft_role])
-    if combo in ("fine_tuning+rag", "all_three"):
-        why = "the knowledge question was answered yes" if answers.knowledge_gap else \
-            "answers need broad or current facts"
-        rows.append(["Retrieval (RAG)", f"The facts, fetched from your documents for each "
-                                        f"question, because {why}. Facts change without "
-                                        "retraining."])
-    if combo in ("fine_tuning+prompt_engineering", "all_three"):
-        role = "Each request's own details (who is asking, their account, the case at hand)"
-        if answers.edge_case_rules:
-            role += ", plus the edge-case rules, kept short so they are easy to change"
-        rows.append(["Prompt", role + "."])
-    return rows
+    return [[part, role] for part, role in ctx.evaluation.assessment.combination_parts]
 
 
 # ---- 7. combination strategy --------------------------------------------------------------
 
 def combination(ctx: Context) -> list[Flowable]:
-    a, costs = ctx.evaluation.assessment, ctx.evaluation.costs
-    answers = ctx.evaluation.project.answers
+    a = ctx.evaluation.assessment
     w = ctx.width
     out: list[Flowable] = [CondPageBreak(160), Heading("Combination strategy", "combination")]
     if a.combination:
@@ -331,13 +277,8 @@ def combination(ctx: Context) -> list[Flowable]:
         combo_reason = next((r.message for r in a.reasons_for if r.id == "combo"), "")
         if combo_reason:
             out += [gap(4), para(combo_reason)]
-        if a.combination in costs.approaches and "fine_tuning" in costs.approaches:
-            both = costs.approaches[a.combination].total_at_horizon
-            alone = costs.approaches["fine_tuning"].total_at_horizon
-            out.append(para(f"Over {costs.horizon_days:,} days the combination costs "
-                            f"{money(both)}, against {money(alone)} for fine-tuning alone: "
-                            f"{money(abs(both - alone))} "
-                            f"{'more' if both >= alone else 'less'} for the extra part."))
+        if a.combination_cost_note:
+            out.append(para(a.combination_cost_note))
     elif a.combination_candidate:
         label = texts.APPROACH_LABELS[a.combination_candidate]
         out.append(para(f"{label} would suit this project, but not yet. Until these are in "
@@ -347,16 +288,7 @@ def combination(ctx: Context) -> list[Flowable]:
         out.append(table(_combination_parts(ctx), [w * 0.22, w * 0.78],
                          header=["Part", "What it would carry"]))
     else:
-        if a.flowchart_outcome == "prompt_engineering":
-            why = ("Few-shot prompting already reaches the target, so there is nothing for "
-                   "training or retrieval to add; one approach is enough.")
-        elif not answers.behavior_gap:
-            why = ("No behaviour gap is named, so fine-tuning has no part to play and there is "
-                   "nothing to combine with it.")
-        else:
-            why = ("Fine-tuning alone covers the gap: no missing knowledge calls for retrieval, "
-                   "and requests carry no details of their own that need a prompt.")
-        out.append(para(f"No combination is recommended. {why}"))
+        out.append(para(a.combination_note))
     combos = [c for c in a.what_would_change if c.combination and c.combination != a.combination]
     if combos:
         out.append(KeepTogether([

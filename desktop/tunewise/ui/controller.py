@@ -1,7 +1,8 @@
 """The one object the window and every page talk to about the open project.
 
 It owns the Project, its QUndoStack, the file path and the modified flag. Pages ask it to set one
-field (`set_value`); it validates through the pydantic model, records an undoable command,
+field (`set_value`), or several as one undo step (`set_values`), by a typed path from
+core/fieldpath.py; it validates through the pydantic model, records an undoable command,
 re-evaluates and emits the new Evaluation. Pages never compute a verdict or a cost themselves.
 
 Every change replaces the project with an edited copy, so each undo command can simply hold the
@@ -11,18 +12,21 @@ overrides, sign notes) need no special undo code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from tunewise.core.evaluation import Evaluation, evaluate
+from tunewise.core.fieldpath import FieldPath
 from tunewise.core.project import Project, now_utc
 from tunewise.core.storage import load_project, save_project
 
-FieldPath = tuple[str, ...]
+Changed = tuple[FieldPath, ...] | None
+"""The fields an edit changed, or None when the whole project changed (load, restore)."""
 
 _MERGE_IDS: dict[FieldPath, int] = {}
 
@@ -41,78 +45,34 @@ def validation_message(error: ValidationError) -> str:
     return message[0].upper() + message[1:] + "."
 
 
-def read_value(project: Project, path: FieldPath) -> Any:
-    """The current value at a field path; missing dict entries read as their defaults."""
-    obj: Any = project
-    for i, part in enumerate(path):
-        if isinstance(obj, dict):
-            if path[:i] == ("costs", "approaches"):
-                obj = project.costs.approach(part)  # type: ignore[arg-type]
-                continue
-            obj = obj.get(part)
-            if obj is None:
-                return None
-        else:
-            obj = getattr(obj, part)
-    return obj
-
-
-def _apply(project: Project, path: FieldPath, value: Any) -> None:
-    """Set one field on `project` in place; pydantic validates and raises on a bad value."""
-    head = path[:2]
-    if head == ("costs", "approaches"):
-        approach, field = path[2], path[3]
-        spec = project.costs.approach(approach).model_copy()  # type: ignore[arg-type]
-        setattr(spec, field, value)
-        project.costs.approaches = {**project.costs.approaches, approach: spec}
-        return
-    if head == ("costs", "price_overrides"):
-        from tunewise.core.project import PriceOverride
-
-        model, field = path[2], path[3]
-        overrides = dict(project.costs.price_overrides)
-        entry = overrides.get(model, PriceOverride()).model_copy()
-        setattr(entry, field, value)
-        if any(v is not None for v in entry.model_dump().values()):
-            overrides[model] = entry
-        else:
-            overrides.pop(model, None)
-        project.costs.price_overrides = overrides
-        return
-    if head == ("answers", "sign_notes"):
-        notes = dict(project.answers.sign_notes)
-        if value:
-            notes[path[2]] = value
-        else:
-            notes.pop(path[2], None)
-        project.answers.sign_notes = notes  # type: ignore[assignment]
-        return
-    obj: Any = project
-    for part in path[:-1]:
-        obj = getattr(obj, part)
-    assert isinstance(obj, BaseModel)
-    setattr(obj, path[-1], value)
+def field_label(path: FieldPath) -> str:
+    """A field's name as words, e.g. 'retrain every months'."""
+    return path.name.replace("_", " ")
 
 
 class EditCommand(QUndoCommand):
-    """One edit of one field, holding the whole project before and after it."""
+    """One edit of one or more fields, holding the whole project before and after it."""
 
-    def __init__(self, controller: ProjectController, path: FieldPath, before: Project,
+    def __init__(self, controller: ProjectController, changed: Changed, before: Project,
                  after: Project, text: str) -> None:
         super().__init__(text)
         self.controller = controller
-        self.path = path
+        self.changed = changed
         self.before = before
         self.after = after
         self.sealed = False
         self._first = True
 
     def id(self) -> int:
-        return merge_id(self.path)
+        # Only single-field edits merge; several fields at once, or a restore, stand alone.
+        if self.changed is not None and len(self.changed) == 1:
+            return merge_id(self.changed[0])
+        return -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         # Consecutive typing in one field is one undo step, until the field loses focus.
-        if self.sealed or not isinstance(other, EditCommand) or other.path != self.path:
+        if (self.sealed or not isinstance(other, EditCommand) or self.id() == -1
+                or other.changed != self.changed):
             return False
         self.after = other.after
         return True
@@ -121,14 +81,14 @@ class EditCommand(QUndoCommand):
         if self._first:  # the controller already installed `after` when it pushed us
             self._first = False
             return
-        self.controller._install(self.after, self.path)
+        self.controller._install(self.after, self.changed)
 
     def undo(self) -> None:
-        self.controller._install(self.before, self.path)
+        self.controller._install(self.before, self.changed)
 
 
 class ProjectController(QObject):
-    """Owns the open project; every edit goes through `set_value`."""
+    """Owns the open project; every edit goes through `set_value` or `set_values`."""
 
     evaluated = Signal(object)  # Evaluation, after every change
     projectReplaced = Signal()  # a different project was loaded or created
@@ -142,13 +102,13 @@ class ProjectController(QObject):
         self._project = project or Project()
         self._path: Path | None = None
         self._evaluation = evaluate(self._project, strict=False)
-        self.last_changed: FieldPath | None = None
+        self.last_changed: Changed = None
 
     # ---- reading ------------------------------------------------------------------------
 
     @property
     def project(self) -> Project:
-        """The current project. Treat it as read-only: edit through set_value."""
+        """The current project. Treat it as read-only: edit through set_value(s)."""
         return self._project
 
     @property
@@ -164,7 +124,7 @@ class ProjectController(QObject):
         return not self.undo_stack.isClean()
 
     def value(self, path: FieldPath) -> Any:
-        return read_value(self._project, path)
+        return path.read(self._project)
 
     def document_name(self) -> str:
         return self._path.name if self._path else "Untitled"
@@ -176,16 +136,31 @@ class ProjectController(QObject):
 
         A refused value leaves the project exactly as it was.
         """
-        if read_value(self._project, path) == value:
+        return self.set_values(((path, value),), text)
+
+    def set_values(self, changes: Sequence[tuple[FieldPath, Any]], text: str = "") -> str | None:
+        """Set several fields as one undo step, all or nothing.
+
+        Returns None when every value was accepted, or the message saying why not; with more
+        than one field it names the refused field. A refused value leaves the project exactly
+        as it was.
+        """
+        if all(path.read(self._project) == value for path, value in changes):
             return None
         candidate = self._project.model_copy(deep=True)
-        try:
-            _apply(candidate, path, value)
-        except ValidationError as error:
-            return validation_message(error)
-        command = EditCommand(self, path, self._project, candidate,
-                              text or f"Edit {path[-1].replace('_', ' ')}")
-        self._install(candidate, path)
+        for path, value in changes:
+            try:
+                path.apply(candidate, value)
+            except ValidationError as error:
+                message = validation_message(error)
+                if len(changes) > 1:
+                    label = field_label(path)
+                    message = f"{label[0].upper()}{label[1:]}: {message}"
+                return message
+        paths = tuple(dict.fromkeys(path for path, _ in changes))
+        command = EditCommand(self, paths, self._project, candidate,
+                              text or "Edit " + ", ".join(field_label(p) for p in paths))
+        self._install(candidate, paths)
         self.undo_stack.push(command)
         return None
 
@@ -195,7 +170,7 @@ class ProjectController(QObject):
         if isinstance(top, EditCommand):
             top.sealed = True
 
-    def _install(self, project: Project, changed: FieldPath | None) -> None:
+    def _install(self, project: Project, changed: Changed) -> None:
         self._project = project
         self.last_changed = changed
         self._evaluation = evaluate(project, strict=False)
@@ -220,7 +195,7 @@ class ProjectController(QObject):
         """Show work recovered after a crash: unsaved, and one undo away from the file's state."""
         base = on_disk if on_disk is not None else Project()
         self.replace(base, path)
-        command = EditCommand(self, (), base, recovered, "Restore unsaved changes")
+        command = EditCommand(self, None, base, recovered, "Restore unsaved changes")
         command.sealed = True
         self._install(recovered, None)
         self.undo_stack.push(command)

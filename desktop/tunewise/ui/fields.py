@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tunewise.core.fieldpath import FieldPath
 from tunewise.core.project import Project
-from tunewise.ui.controller import FieldPath, ProjectController, read_value
+from tunewise.ui.controller import Changed, ProjectController
 
 ERROR_STYLE = "color: #b00020;"
 HELP_STYLE = "color: palette(placeholder-text);"
@@ -116,11 +117,11 @@ class Field:
     def label_text(self) -> str:
         return self.label.text().replace("&", "").rstrip(":").lower()
 
-    def refresh(self, project: Project, changed: FieldPath | None) -> None:
-        value = read_value(project, self.path)
+    def refresh(self, project: Project, changed: Changed) -> None:
+        value = self.path.read(project)
         if self.shows(value):
             return
-        if self.has_error() and changed is not None and changed != self.path:
+        if self.has_error() and changed is not None and self.path not in changed:
             return  # keep the user's rejected text and its message in view
         self._loading = True
         try:

@@ -93,17 +93,6 @@ class TimeAxis(pg.AxisItem):
         return [f"{v:,.0f}" for v in values]
 
 
-def featured_pairs(evaluation: Evaluation) -> set[frozenset[str]]:
-    """Break-even pairs worth a label: those with prompt engineering or the recommendation."""
-    a = evaluation.assessment
-    anchors = {"prompt_engineering"}
-    recommended = a.combination or a.approach
-    if recommended in APPROACHES:
-        anchors.add(recommended)
-    return {frozenset((be.a, be.b)) for be in evaluation.costs.break_even
-            if be.day is not None and anchors & {be.a, be.b}}
-
-
 class CostChart(pg.PlotWidget):
     """Cumulative cost of each approach over the horizon, with break-evens and a crosshair."""
 
@@ -184,21 +173,7 @@ class CostChart(pg.PlotWidget):
         self._mark_break_evens(evaluation)
 
     def _mark_break_evens(self, evaluation: Evaluation) -> None:
-        report = evaluation.costs
-        featured = featured_pairs(evaluation)
-        spots: list[tuple[float, float, str]] = []
-        for be in report.break_even:
-            if be.day is None or frozenset((be.a, be.b)) not in featured:
-                continue
-            a = report.approaches[be.a].cumulative
-            i = min(int(be.day), len(a) - 2)
-            y = float(a[i] + (a[i + 1] - a[i]) * (be.day - i))
-            winner = texts.APPROACH_LABELS[be.cheaper_after] if be.cheaper_after else ""
-            other = be.b if be.cheaper_after == be.a else be.a
-            text = (f"Day {be.day:,.0f}: {texts.lower_label(winner)} becomes cheaper than "
-                    f"{texts.lower_label(texts.APPROACH_LABELS[other])}")
-            spots.append((be.day, y, text))
-        spots.sort()
+        spots = [(c.day, c.cost, c.sentence) for c in evaluation.assessment.crossings]
         self.markers.setData([s[0] for s in spots], [s[1] for s in spots])
         self.break_even_labels = [s[2] for s in spots]
         self._spots = spots

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -29,20 +30,22 @@ from PySide6.QtWidgets import (
 )
 
 from tunewise.core import texts
-from tunewise.core.decision import Assessment
+from tunewise.core.analyses import title_of
 from tunewise.core.evaluation import Evaluation, money
+from tunewise.core.fieldpath import Attr
 from tunewise.core.project import APPROACHES
+from tunewise.core.results import Assessment
 from tunewise.ui import dialogs
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.fields import NumberField
 from tunewise.ui.results.chart import CostChart, readout_html
+from tunewise.ui.results.panels import make_panel
 
 import pyqtgraph.exporters  # isort: skip
 
 HORIZON_PRESETS = ((90, "&90 days"), (365, "&1 year"), (730, "&2 years"), (1095, "&3 years"))
 TABLE_COLUMNS = ("Approach", "Model", "Upfront", "Per request", "Per month", "At horizon",
                  "Upkeep", "Consistency")
-CONFIDENCE_WORDS = {"high": "High", "medium": "Medium", "low": "Low"}
 
 
 def _list(title: str, items: list[str], ordered: bool = False) -> str:
@@ -65,18 +68,14 @@ def assessment_html(a: Assessment) -> str:
         parts.append(_list(f"{label} would fit once you have",
                            [escape(g) for g in a.combination_missing]))
     parts.append(_list("Check these answers", [escape(w.message) for w in a.warnings]))
-    parts.append(_list(f"Confidence: {CONFIDENCE_WORDS[a.confidence].lower()}",
+    parts.append(_list(f"Confidence: {a.confidence_label.lower()}",
                        [escape(r) for r in a.confidence_reasons]))
-    changes = []
-    for w in a.what_would_change:
-        combo = (f", combined as {texts.lower_label(texts.APPROACH_LABELS[w.combination])}"
-                 if w.combination else "")
-        changes.append(f"{escape(w.change)}: <b>{escape(texts.APPROACH_LABELS[w.approach])}"
-                       f"{escape(combo)}</b>")
+    changes = [escape(w.sentence) for w in a.what_would_change]
     parts.append(_list("What would change it", changes))
     parts.append(_list("Next steps", [escape(s.message) for s in a.next_steps], ordered=True))
-    path = [f"{escape(texts.QUESTION_SHORT[s.question])} <b>{s.answer}</b>: {escape(s.detail)}"
-            for s in a.path]
+    shorts = {q.id: q.short for q in a.diagram.questions}
+    path = [f"{escape(shorts.get(s.question, s.question))} <b>{escape(s.answer)}</b>: "
+            f"{escape(s.detail)}" for s in a.path]
     parts.append(_list("Path through the questions", path))
     return "".join(p for p in parts if p)
 
@@ -124,10 +123,10 @@ class Dashboard(QWidget):
         self.crossings = QLabel()
         self.crossings.setAccessibleName("Break-even points")
         self.crossings.setWordWrap(True)
-        self.crossings.setTextFormat(Qt.TextFormat.RichText)
+        self.crossings.setTextFormat(Qt.TextFormat.PlainText)
         self.crossings.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-        self.horizon = NumberField(controller, ("costs", "horizon_days"), "&Horizon:",
+        self.horizon = NumberField(controller, Attr("costs", "horizon_days"), "&Horizon:",
                                    integer=True, unit="days")
         self.horizon.line.setMinimumWidth(60)
         self.horizon.line.setMaximumWidth(70)
@@ -181,7 +180,14 @@ class Dashboard(QWidget):
         self.details.setMinimumWidth(210)
         self.top = QSplitter(Qt.Orientation.Horizontal)
         self.top.setChildrenCollapsible(False)
-        self.top.addWidget(self.details)
+        # The assessment, then one tab per registered analysis (the bar hides while there is
+        # only the one).
+        self.sections = QTabWidget()
+        self.sections.setDocumentMode(True)
+        self.sections.setTabBarAutoHide(True)
+        self.sections.addTab(self.details, "Assessment")
+        self.panels: dict[str, QWidget] = {}
+        self.top.addWidget(self.sections)
         self.top.addWidget(right)
         self.top.setStretchFactor(0, 0)
         self.top.setStretchFactor(1, 1)
@@ -204,12 +210,10 @@ class Dashboard(QWidget):
         a = evaluation.assessment
         self.horizon.refresh(evaluation.project, self.controller.last_changed)
         self.headline.setText(f"Recommendation: {a.headline}")
-        self.confidence.setText(f"Confidence: {CONFIDENCE_WORDS[a.confidence]}. "
+        self.confidence.setText(f"Confidence: {a.confidence_label}. "
                                 + " ".join(a.confidence_reasons[:1]))
         self.chart.show_evaluation(evaluation)
-        lines = [escape(t) for t in self.chart.break_even_labels]
-        self.crossings.setText("<b>Where the lines cross:</b> " + ("; ".join(lines) or "nowhere "
-                               "within the horizon.") if evaluation.costs.approaches else "")
+        self.crossings.setText(a.crossings_sentence)
         errors = _list("Not costed", [f"{escape(texts.APPROACH_LABELS[k])}: {escape(v)}"
                                        for k, v in evaluation.costs.errors.items()])
         html = assessment_html(a) + errors
@@ -217,11 +221,24 @@ class Dashboard(QWidget):
             self._details_html = html
             self.details.setHtml(html)
         self._fill_table(evaluation)
+        self._show_analyses(evaluation)
         self._hovered(None)
+
+    def _show_analyses(self, evaluation: Evaluation) -> None:
+        for analysis_id, result in evaluation.analyses.items():
+            panel = self.panels.get(analysis_id)
+            if panel is None:
+                panel = make_panel(analysis_id, self)
+                self.panels[analysis_id] = panel
+                self.sections.addTab(panel, title_of(analysis_id))
+            panel.show_result(result, evaluation)  # type: ignore[attr-defined]
+        for analysis_id, panel in self.panels.items():
+            index = self.sections.indexOf(panel)
+            self.sections.setTabVisible(index, analysis_id in evaluation.analyses)
 
     def _fill_table(self, evaluation: Evaluation) -> None:
         costs = evaluation.costs
-        recommended = evaluation.assessment.combination or evaluation.assessment.approach
+        recommended = evaluation.assessment.recommended_row
         changed = False
         layout_key = (recommended, tuple(costs.errors))
         restyle = layout_key != self._table_layout
@@ -275,7 +292,7 @@ class Dashboard(QWidget):
         self.readout.setText(readout_html(self.chart, day))
 
     def set_horizon(self, days: int) -> None:
-        self.controller.set_value(("costs", "horizon_days"), days, "Change horizon")
+        self.controller.set_value(Attr("costs", "horizon_days"), days, "Change horizon")
         self.controller.seal()
 
     # ---- exports ------------------------------------------------------------------------

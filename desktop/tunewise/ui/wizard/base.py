@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from tunewise.core import texts
-from tunewise.core.decision import Assessment, fine_tuning_considered
 from tunewise.core.evaluation import Evaluation
-from tunewise.ui.controller import FieldPath, ProjectController
+from tunewise.core.results import Assessment
+from tunewise.ui.controller import Changed, ProjectController
 from tunewise.ui.fields import (
     Field,
     add_rows,
@@ -28,7 +27,6 @@ from tunewise.ui.fields import (
 )
 
 YES_NO = ((True, "Yes"), (False, "No"))
-QUESTION_ORDER = ("q1", "q2", "q3", "q4")
 
 
 def note_label(text: str = "") -> QLabel:
@@ -86,8 +84,8 @@ class ProjectPage(QWizardPage):
             labels = [f.label if f.label.text() else f.editor for f in self.fields]
             assign_mnemonics([*labels, *self.extra_mnemonics()])
         controller.evaluated.connect(self._evaluated)
-        controller.projectReplaced.connect(lambda: self._evaluated(controller.evaluation, None))
-        self._evaluated(controller.evaluation, None)
+        controller.projectReplaced.connect(lambda: self._evaluated(controller.evaluation, True))
+        self._evaluated(controller.evaluation, True)
 
     # ---- for subclasses -----------------------------------------------------------------
 
@@ -107,9 +105,9 @@ class ProjectPage(QWizardPage):
 
     # ---- refresh ------------------------------------------------------------------------
 
-    def _evaluated(self, evaluation: Evaluation, changed: FieldPath | None = ()) -> None:
-        if changed == ():
-            changed = self.controller.last_changed
+    def _evaluated(self, evaluation: Evaluation, whole: bool = False) -> None:
+        # After an edit, the controller knows which fields it changed; a new project is whole.
+        changed: Changed = None if whole else self.controller.last_changed
         for field in self.fields:
             field.refresh(evaluation.project, changed)
         a = evaluation.assessment
@@ -126,23 +124,23 @@ class ProjectPage(QWizardPage):
         self.optional = optional
         self.setSubTitle(f"Optional: {why} {self.blurb}" if optional else self.blurb)
 
-    def path_step(self, assessment: Assessment, question: str) -> str:
+    def path_step(self, assessment: Assessment) -> str:
+        """The answer the engine used for this page's question, in words."""
+        label = assessment.diagram.question(self.key)
         for step in assessment.path:
-            if step.question == question:
-                return (f"<b>{escape(texts.QUESTION_LABELS[question])}</b> "
-                        f"Answer used: <b>{step.answer}</b>. {escape(step.detail)}")
+            if step.question == self.key and label is not None:
+                return (f"<b>{escape(label.label)}</b> "
+                        f"Answer used: <b>{escape(step.answer)}</b>. {escape(step.detail)}")
         return (f"The flowchart stopped at {assessment.stopped_at.upper()} before reaching this "
                 "question; your answer still counts for combinations.")
 
 
 def optional_reason(page: ProjectPage, assessment: Assessment) -> str | None:
     """Why a page is optional for this assessment, or None if it is on the path."""
-    stop = QUESTION_ORDER.index(assessment.stopped_at)
-    if page.key in QUESTION_ORDER and QUESTION_ORDER.index(page.key) > stop:
+    question = assessment.diagram.question(page.key)
+    if question is not None and question.answer is None:
         return f"the flowchart stopped at {assessment.stopped_at.upper()}."
-    considered = fine_tuning_considered(assessment.flowchart_outcome,
-                                        assessment.combination_candidate)
-    if page.key == "constraints" and not considered:
+    if page.key == "constraints" and not assessment.fine_tuning_considered:
         return "fine-tuning is not on the table with these answers."
     return None
 

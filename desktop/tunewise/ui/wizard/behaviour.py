@@ -9,9 +9,10 @@ from PySide6.QtWidgets import (
 )
 
 from tunewise.core import texts
-from tunewise.core.decision import Assessment
 from tunewise.core.evaluation import Evaluation
+from tunewise.core.fieldpath import Attr, SignNote
 from tunewise.core.project import SIGNS_FOR
+from tunewise.core.results import Assessment
 from tunewise.ui.fields import (
     ChoiceField,
     TextField,
@@ -29,7 +30,7 @@ class BehaviourPage(ProjectPage):
     def build(self) -> None:
         c = self.controller
         self.add(ChoiceField(
-            c, ("answers", "behavior_gap"), "Mostly a behaviour gap?", YES_NO,
+            c, Attr("answers", "behavior_gap"), "Mostly a behaviour gap?", YES_NO,
             "Yes if the facts are right but tone, format, vocabulary or reasoning are off."))
         box = QGroupBox("Signs that favour fine-tuning")
         grid = QGridLayout(box)
@@ -41,9 +42,9 @@ class BehaviourPage(ProjectPage):
         self.status: dict[str, QLabel] = {}
         for i, sign in enumerate(SIGNS_FOR):
             row = 1 + i * 3
-            field = TriStateField(c, ("answers", sign), texts.SIGN_LABELS[sign] + ":",
+            field = TriStateField(c, Attr("answers", sign), texts.SIGN_LABELS[sign] + ":",
                                   texts.SIGN_HELP[sign])
-            note = TextField(c, ("answers", "sign_notes", sign), "", placeholder="Optional note")
+            note = TextField(c, SignNote(sign), "", placeholder="Optional note")
             note.line.setAccessibleName(f"Note on {texts.SIGN_LABELS[sign]}")
             self.fields += [field, note]
             status = QLabel()
@@ -62,16 +63,6 @@ class BehaviourPage(ProjectPage):
 
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
         for signal in assessment.signals_for:
-            counted = "present" if signal.present else "absent"
-            if signal.user_answer is None and signal.id in ("latency", "cost_at_scale"):
-                hint = "yes" if signal.suggested else "no"
-                text = f"{counted} (suggested by your numbers: {hint})"
-            elif signal.user_answer is None:
-                text = f"{counted} (not answered)"
-            else:
-                text = counted
-                if signal.suggested and not signal.user_answer:
-                    text += " (your numbers suggest yes)"
-            self.status[signal.id].setText(text)
-        return self.path_step(assessment, "q3")
+            self.status[signal.id].setText(signal.counted_as)
+        return self.path_step(assessment)
 

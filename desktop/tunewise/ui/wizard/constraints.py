@@ -11,9 +11,11 @@ from PySide6.QtWidgets import (
 )
 
 from tunewise.core import texts
-from tunewise.core.decision import Assessment
+from tunewise.core.decision import combination_help
 from tunewise.core.evaluation import Evaluation
+from tunewise.core.fieldpath import Attr, SignNote
 from tunewise.core.project import SIGNS_AGAINST
+from tunewise.core.results import Assessment
 from tunewise.ui.fields import (
     CheckField,
     ChoiceField,
@@ -32,31 +34,35 @@ class ConstraintsPage(ProjectPage):
     key = "constraints"
     heading = "Constraints"
     blurb = "What stands against training, and what a combination would need."
+    warning_ids = ("eval_criteria_contradiction",)
 
     def build(self) -> None:
         c = self.controller
         self.add(
-            CheckField(c, ("answers", "changing_requirements"),
+            CheckField(c, Attr("answers", "changing_requirements"),
                        texts.SIGN_LABELS["changing_requirements"],
                        texts.SIGN_HELP["changing_requirements"]),
-            CheckField(c, ("answers", "general_knowledge"), texts.SIGN_LABELS["general_knowledge"],
+            CheckField(c, Attr("answers", "general_knowledge"),
+                       texts.SIGN_LABELS["general_knowledge"],
                        texts.SIGN_HELP["general_knowledge"]),
-            CheckField(c, ("answers", "no_eval_criteria"), texts.SIGN_LABELS["no_eval_criteria"],
+            CheckField(c, Attr("answers", "no_eval_criteria"),
+                       texts.SIGN_LABELS["no_eval_criteria"],
                        texts.SIGN_HELP["no_eval_criteria"]),
-            ChoiceField(c, ("answers", "gpu_access"), "GPU for training:", GPU_CHOICES,
+            ChoiceField(c, Attr("answers", "gpu_access"), "GPU for training:", GPU_CHOICES,
                         "Where a training run could happen. Without either, training is off "
                         "the table for now."),
-            CheckField(c, ("answers", "per_request_context"), "Each request brings its own context",
+            CheckField(c, Attr("answers", "per_request_context"),
+                       "Each request brings its own context",
                        "For example the customer's account or case history travels with the "
-                       "question. Favours fine-tuning plus a prompt."),
-            CheckField(c, ("answers", "edge_case_rules"), "Edge-case rules change often",
-                       "Special cases you would rather keep in a short, editable prompt. With "
-                       "both gaps, points to using all three."),
+                       "question. " + combination_help("fine_tuning+prompt_engineering")),
+            CheckField(c, Attr("answers", "edge_case_rules"), "Edge-case rules change often",
+                       "Special cases you would rather keep in a short, editable prompt. "
+                       + combination_help("all_three")),
         )
         box = QGroupBox("Your notes on the signs against (they go into the report)")
         grid = QGridLayout(box)
         for row, sign in enumerate(SIGNS_AGAINST):
-            note = TextField(c, ("answers", "sign_notes", sign), "", placeholder="Optional note")
+            note = TextField(c, SignNote(sign), "", placeholder="Optional note")
             note.line.setAccessibleName(f"Note on {texts.SIGN_LABELS[sign]}")
             self.fields.append(note)
             grid.addWidget(QLabel(texts.SIGN_LABELS[sign]), 2 * row, 0)
@@ -66,9 +72,7 @@ class ConstraintsPage(ProjectPage):
         self.body_layout.addWidget(box)
 
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
-        present = [texts.SIGN_LABELS[s] for s in assessment.present_signals_against()]
-        parts = [issue_html("Signs against fine-tuning present", present)
-                 or "<b>No sign against fine-tuning is present.</b>"]
+        parts = [f"<b>{escape(assessment.constraints_summary)}</b>"]
         parts.append(issue_html("Blockers", [f"{b.message} To lift it: {b.lift}"
                                              for b in assessment.blockers]))
         if assessment.combination_candidate:

@@ -12,11 +12,18 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QTabWidget, QWidget
 
 from tunewise.core import texts
-from tunewise.core.decision import Assessment
 from tunewise.core.evaluation import Evaluation
+from tunewise.core.fieldpath import ApproachInput, Attr, FieldPath, PriceOverride
 from tunewise.core.prices import PriceError, default_catalog
-from tunewise.core.project import APPROACHES, USES_FINE_TUNING, USES_RETRIEVAL, Project
-from tunewise.ui.controller import FieldPath, ProjectController
+from tunewise.core.project import (
+    APPROACHES,
+    USES_FINE_TUNING,
+    USES_RETRIEVAL,
+    ApproachId,
+    Project,
+)
+from tunewise.core.results import Assessment
+from tunewise.ui.controller import Changed, ProjectController
 from tunewise.ui.fields import (
     Field,
     ModelField,
@@ -58,33 +65,33 @@ class OverrideField(NumberField):
     """A price override for whichever model the approach currently uses."""
 
     def __init__(self, controller: ProjectController, model_path: FieldPath, attr: str) -> None:
-        super().__init__(controller, ("costs", "price_overrides", "?", attr), PRICE_LABELS[attr],
+        model = model_path.read(controller.project)
+        super().__init__(controller, PriceOverride(model, attr), PRICE_LABELS[attr],
                          "Per 1M tokens. Leave empty to use the catalog price; applies to every "
                          "approach on this model.", optional=True, unit="$ / 1M")
         self.model_path = model_path
         self.attr = attr
 
-    def refresh(self, project: Project, changed: FieldPath | None) -> None:
-        model = self.controller.value(self.model_path)
-        self.path = ("costs", "price_overrides", model, self.attr)
+    def refresh(self, project: Project, changed: Changed) -> None:
+        model = self.model_path.read(project)
+        self.path = PriceOverride(model, self.attr)
         price = catalog_price(model, self.attr)
         self.line.setPlaceholderText(
             f"catalog: {format_number(price, False)}" if price is not None else "unknown: type it")
         super().refresh(project, changed)
 
 
-def approach_fields(c: ProjectController, approach: str) -> list[Field]:
-    base: FieldPath = ("costs", "approaches", approach)
+def approach_fields(c: ProjectController, approach: ApproachId) -> list[Field]:
     fine_tuned = approach in USES_FINE_TUNING
     retrieval = approach in USES_RETRIEVAL
     models = (default_catalog().fine_tunable_models() if fine_tuned
               else [m.id for m in default_catalog().catalog_models()])
 
     def num(name: str, label: str, help_text: str, **kw: Any) -> NumberField:
-        return NumberField(c, (*base, name), label, help_text, **kw)
+        return NumberField(c, ApproachInput(approach, name), label, help_text, **kw)
 
     fields: list[Field] = [
-        ModelField(c, (*base, "model"), "Model:", models,
+        ModelField(c, ApproachInput(approach, "model"), "Model:", models,
                    "A model that can be fine-tuned." if fine_tuned else
                    "Pick from the price catalog or type any model name."),
         num("system_prompt_tokens", "System prompt:", "Fixed instructions sent every time.",
@@ -116,7 +123,7 @@ def approach_fields(c: ProjectController, approach: str) -> list[Field]:
     ]
     prices = (("training", "fine_tuned_input", "fine_tuned_cached_input", "fine_tuned_output")
               if fine_tuned else ("input", "cached_input", "output"))
-    fields += [OverrideField(c, (*base, "model"), attr) for attr in prices]
+    fields += [OverrideField(c, ApproachInput(approach, "model"), attr) for attr in prices]
     return fields
 
 
@@ -131,9 +138,9 @@ class CostsPage(ProjectPage):
         shared = QGroupBox("Shared")
         grid = QGridLayout(shared)
         shared_fields: list[Field] = [
-            NumberField(c, ("costs", "hourly_rate"), "Hourly rate:",
+            NumberField(c, Attr("costs", "hourly_rate"), "Hourly rate:",
                         "Cost of one engineering hour, for build and upkeep.", unit="USD"),
-            NumberField(c, ("costs", "horizon_days"), "Horizon:",
+            NumberField(c, Attr("costs", "horizon_days"), "Horizon:",
                         "How far ahead to add up costs (1 to 3,650 days).", integer=True,
                         unit="days"),
         ]
@@ -158,14 +165,14 @@ class CostsPage(ProjectPage):
         training = QGroupBox("Fine-tuning runs")
         t_grid = QGridLayout(training)
         training_fields: list[Field] = [
-            NumberField(c, ("costs", "training", "training_tokens"), "Training set size:",
+            NumberField(c, Attr("costs", "training", "training_tokens"), "Training set size:",
                         "Tokens in one pass over the training examples.", integer=True,
                         unit="tokens"),
-            NumberField(c, ("costs", "training", "epochs"), "Epochs:",
+            NumberField(c, Attr("costs", "training", "epochs"), "Epochs:",
                         "Passes over the set per training run (1 to 100).", integer=True),
-            NumberField(c, ("costs", "training", "evaluation_cost"), "Evaluation per run:",
+            NumberField(c, Attr("costs", "training", "evaluation_cost"), "Evaluation per run:",
                         "Checking each retrained model before it ships.", unit="USD"),
-            NumberField(c, ("costs", "training", "retrain_every_months"), "Retrain every:",
+            NumberField(c, Attr("costs", "training", "retrain_every_months"), "Retrain every:",
                         "0 means train once and never again.", integer=True, unit="months"),
         ]
         add_rows(t_grid, training_fields)
@@ -173,13 +180,13 @@ class CostsPage(ProjectPage):
 
         retrieval = QGroupBox("Retrieval index")
         r_grid = QGridLayout(retrieval)
-        embed = ("costs", "retrieval", "embedding_model")
+        embed = Attr("costs", "retrieval", "embedding_model")
         retrieval_fields: list[Field] = [
             ModelField(c, embed, "Embedding model:", default_catalog().embedding_models(),
                        "Turns documents and questions into vectors."),
-            NumberField(c, ("costs", "retrieval", "corpus_tokens"), "Corpus size:",
+            NumberField(c, Attr("costs", "retrieval", "corpus_tokens"), "Corpus size:",
                         "Tokens across all documents to index.", integer=True, unit="tokens"),
-            NumberField(c, ("costs", "retrieval", "reindex_every_months"), "Re-index every:",
+            NumberField(c, Attr("costs", "retrieval", "reindex_every_months"), "Re-index every:",
                         "0 means index once.", integer=True, unit="months"),
             OverrideField(c, embed, "embedding"),
         ]

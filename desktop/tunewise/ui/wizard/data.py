@@ -5,8 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from tunewise.core import texts
-from tunewise.core.decision import Assessment
 from tunewise.core.evaluation import Evaluation
+from tunewise.core.fieldpath import Attr
+from tunewise.core.results import Assessment
 from tunewise.ui.fields import (
     ChoiceField,
     NumberField,
@@ -18,15 +19,14 @@ class DataPage(ProjectPage):
     key = "q4"
     heading = "Q4 · Training data"
     blurb = "Fine-tuning learns from examples of the answers you want."
-    warning_ids = ("examples_count_mismatch",)
 
     def build(self) -> None:
         c = self.controller
         self.add(
-            NumberField(c, ("answers", "example_count"), "Examples on hand:",
+            NumberField(c, Attr("answers", "example_count"), "Examples on hand:",
                         "Input and ideal output pairs you could train on today.", integer=True,
                         unit="examples"),
-            ChoiceField(c, ("answers", "examples_high_quality"), "Reviewed as high quality?",
+            ChoiceField(c, Attr("answers", "examples_high_quality"), "Reviewed as high quality?",
                         YES_NO, "Yes only if someone checked them; a model copies its examples' "
                         "mistakes too."),
         )
@@ -35,5 +35,5 @@ class DataPage(ProjectPage):
         small = next(s for s in assessment.signals_against if s.id == "small_dataset")
         extra = ("<br>Counted as a sign against: " + escape(texts.SIGN_LABELS["small_dataset"])
                  if small.present else "")
-        return self.path_step(assessment, "q4") + extra
+        return self.path_step(assessment) + extra
 

@@ -6,8 +6,9 @@ from PySide6.QtWidgets import (
     QLabel,
 )
 
-from tunewise.core.decision import Assessment
 from tunewise.core.evaluation import Evaluation
+from tunewise.core.fieldpath import Attr
+from tunewise.core.results import Assessment
 from tunewise.ui.fields import (
     ChoiceField,
     NumberField,
@@ -19,19 +20,19 @@ class FewShotPage(ProjectPage):
     key = "q1"
     heading = "Q1 · Few-shot prompting"
     blurb = "Try your best examples in the prompt before anything heavier."
-    warning_ids = ("few_shot_contradiction", "few_shot_incomplete")
+    warning_ids = ("few_shot_contradiction", "few_shot_incomplete", "eval_criteria_contradiction")
 
     def build(self) -> None:
         c = self.controller
         self.add(
-            ChoiceField(c, ("answers", "few_shot_adequate"), "Does it do the job?",
+            ChoiceField(c, Attr("answers", "few_shot_adequate"), "Does it do the job?",
                         (("yes", "Yes"), ("no", "No, it falls short"), ("untested", "Not tried")),
                         "Put about twenty good examples in the prompt and judge the answers on "
                         "cases it has not seen."),
-            NumberField(c, ("answers", "few_shot_score"), "Experiment score:",
+            NumberField(c, Attr("answers", "few_shot_score"), "Experiment score:",
                         "Optional. Quality the few-shot test reached, 0 to 1 (0.72 or 72%).",
                         optional=True),
-            NumberField(c, ("answers", "quality_target"), "Quality target:",
+            NumberField(c, Attr("answers", "quality_target"), "Quality target:",
                         "Optional. Quality the feature needs, above 0 and up to 1.",
                         optional=True),
         )
@@ -49,5 +50,5 @@ class FewShotPage(ProjectPage):
             self.arithmetic.setText(
                 "Fill in both the score and the target to see how close the experiment came "
                 "to 90% of what you need; that result then decides this question.")
-        return self.path_step(assessment, "q1")
+        return self.path_step(assessment)
 

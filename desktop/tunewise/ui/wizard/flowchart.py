@@ -1,7 +1,7 @@
-"""The four questions as a small painted flowchart, with the path taken highlighted.
+"""The decision flowchart as a small painted diagram, with the path taken highlighted.
 
-It only draws `Assessment.path` and `stopped_at`; it never decides anything. Clicking a question
-asks the window to show that question's page.
+It draws `Assessment.diagram` (the core's flowchart with the walk through it) and never decides
+anything. Clicking a question asks the window to show that question's page.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from tunewise.core import texts
-from tunewise.core.decision import Assessment
+from tunewise.core.results import Assessment
 
 ACCENT = QColor("#0072B2")
 STOP = QColor("#009E73")
@@ -21,31 +20,17 @@ VETO = QColor("#D55E00")
 MUTED = QColor("#9a9a9a")
 TEXT = QColor("#1a1a1a")
 
-# Question id -> the outcome its "yes" (or for q3 its "no") leads to.
-EXITS: dict[str, tuple[str, str]] = {
-    "q1": ("yes", "prompt_engineering"),
-    "q2": ("yes", "rag"),
-    "q3": ("no", "revisit_problem"),
-    "q4": ("yes", "fine_tuning"),
-}
-OUTCOME_SHORT: dict[str, str] = {
-    "prompt_engineering": "Prompt engineering",
-    "rag": "RAG",
-    "revisit_problem": "Revisit the problem",
-    "fine_tuning": "Fine-tune",
-    "collect_data": "Collect data, prompt meanwhile",
-}
-
 
 @dataclass
 class _Node:
     key: str
     rect: QRectF
     text: str
+    question: bool
 
 
 class FlowchartWidget(QWidget):
-    """Questions down the left, where each one exits to the right."""
+    """Questions down the left, where each one exits to the right; drawn from the Diagram."""
 
     questionClicked = Signal(str)
 
@@ -66,37 +51,37 @@ class FlowchartWidget(QWidget):
             return  # most edits (costs, notes) leave the path as it was
         self.assessment = assessment
         self.setToolTip(self.describe())
+        self.setAccessibleDescription(self.describe())
         self.update()
 
     def describe(self) -> str:
         """The chart in words, for the tooltip and for screen readers."""
-        a = self.assessment
-        if a is None:
-            return ""
-        steps = [f"{texts.QUESTION_SHORT[s.question]} {s.answer}" for s in a.path]
-        return "; ".join(steps) + f". Stopped at {a.stopped_at}: " + \
-            texts.APPROACH_LABELS[a.flowchart_outcome] + "."
+        return self.assessment.diagram.describe() if self.assessment is not None else ""
 
     # ---- layout -------------------------------------------------------------------------
 
     def _layout(self) -> list[_Node]:
+        if self.assessment is None:
+            return []
+        chart = self.assessment.diagram
         w, h = float(self.width()), float(self.height())
         margin = 6.0
         gap_y = 24.0
-        rows = 5  # four questions and the "collect data" exit under q4
+        rows = len(chart.questions) + 1  # the final outcome sits under the last question
         box_h = min(64.0, (h - 2 * margin - gap_y * (rows - 1)) / rows)
         q_w = (w - 2 * margin) * 0.50
         o_x = margin + q_w + 26.0
         o_w = w - margin - o_x
         nodes: list[_Node] = []
-        for i, q in enumerate(("q1", "q2", "q3", "q4")):
+        for i, q in enumerate(chart.questions):
             y = margin + i * (box_h + gap_y)
-            nodes.append(_Node(q, QRectF(margin, y, q_w, box_h), texts.QUESTION_SHORT[q]))
-            outcome = EXITS[q][1]
-            nodes.append(_Node(outcome, QRectF(o_x, y + 4, o_w, box_h - 8), OUTCOME_SHORT[outcome]))
-        y = margin + 4 * (box_h + gap_y)
-        nodes.append(_Node("collect_data", QRectF(margin, y, q_w, box_h),
-                           OUTCOME_SHORT["collect_data"]))
+            nodes.append(_Node(q.id, QRectF(margin, y, q_w, box_h), q.short, True))
+            nodes.append(_Node(q.exit_to, QRectF(o_x, y + 4, o_w, box_h - 8),
+                               chart.outcome_short[q.exit_to], False))
+        y = margin + len(chart.questions) * (box_h + gap_y)
+        final = chart.final_outcome
+        nodes.append(_Node(final, QRectF(margin, y, q_w, box_h), chart.outcome_short[final],
+                           False))
         return nodes
 
     # ---- painting -----------------------------------------------------------------------
@@ -105,32 +90,35 @@ class FlowchartWidget(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._nodes = self._layout()
-        by_key = {n.key: n for n in self._nodes}
         a = self.assessment
-        answered = {s.question: s.answer for s in a.path} if a else {}
-        outcome = a.flowchart_outcome if a else None
-        vetoed = a is not None and a.approach != a.flowchart_outcome
+        if a is None:
+            painter.end()
+            return
+        chart = a.diagram
+        by_question = {n.key: n for n in self._nodes if n.question}
+        rows = self._nodes  # question i at 2i, its exit at 2i + 1, the final outcome last
+        answered = {q.id for q in chart.questions if q.answer is not None}
 
         # Edges first, so boxes sit on top of them.
-        for i, q in enumerate(("q1", "q2", "q3", "q4")):
-            node = by_key[q]
-            exit_answer, exit_outcome = EXITS[q]
-            taken_exit = answered.get(q) == exit_answer or (q == "q3" and answered.get(q) == "no")
-            self._edge(painter, QPointF(node.rect.right(), node.rect.center().y()),
-                       QPointF(by_key[exit_outcome].rect.left(), node.rect.center().y()),
-                       exit_answer, q in answered and taken_exit)
-            below = by_key[("q2", "q3", "q4", "collect_data")[i]]
-            other = "no" if exit_answer == "yes" else "yes"
-            taken_down = q in answered and not taken_exit
-            self._edge(painter, QPointF(node.rect.center().x(), node.rect.bottom()),
-                       QPointF(node.rect.center().x(), below.rect.top()), other, taken_down)
+        for i, q in enumerate(chart.questions):
+            node = by_question[q.id]
+            exit_box = rows[2 * i + 1]
+            below = rows[2 * i + 2]
+            for edge in (e for e in chart.edges if e.source == q.id):
+                if edge.side:
+                    self._edge(painter, QPointF(node.rect.right(), node.rect.center().y()),
+                               QPointF(exit_box.rect.left(), node.rect.center().y()),
+                               edge.answer, edge.taken)
+                else:
+                    self._edge(painter, QPointF(node.rect.center().x(), node.rect.bottom()),
+                               QPointF(node.rect.center().x(), below.rect.top()), edge.answer,
+                               edge.taken)
 
         for node in self._nodes:
-            is_question = node.key.startswith("q") and len(node.key) == 2
-            on_path = node.key in answered
-            is_stop = node.key == outcome
-            self._box(painter, node, is_question, on_path, is_stop,
-                      vetoed and is_stop, a is not None and node.key == a.stopped_at)
+            on_path = node.question and node.key in answered
+            is_stop = not node.question and node.key == chart.outcome
+            self._box(painter, node, node.question, on_path, is_stop,
+                      chart.blocked and is_stop, node.key == a.stopped_at)
         painter.end()
 
     def _edge(self, painter: QPainter, start: QPointF, end: QPointF, text: str,
@@ -194,8 +182,8 @@ class FlowchartWidget(QWidget):
     # ---- interaction --------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        for node in self._nodes:
-            if node.key in ("q1", "q2", "q3", "q4") and node.rect.contains(event.position()):
+        for node in self._layout():
+            if node.question and node.rect.contains(event.position()):
                 self.questionClicked.emit(node.key)
                 return
         super().mousePressEvent(event)

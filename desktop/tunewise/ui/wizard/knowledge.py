@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tunewise.core.decision import Assessment
 from tunewise.core.evaluation import Evaluation
+from tunewise.core.fieldpath import Attr
+from tunewise.core.results import Assessment
 from tunewise.ui.fields import (
     ChoiceField,
 )
@@ -18,10 +19,10 @@ class KnowledgePage(ProjectPage):
 
     def build(self) -> None:
         self.add(ChoiceField(
-            self.controller, ("answers", "knowledge_gap"), "Mostly a knowledge gap?", YES_NO,
+            self.controller, Attr("answers", "knowledge_gap"), "Mostly a knowledge gap?", YES_NO,
             "Yes if wrong answers come from facts the model never saw: your products, policies, "
             "recent changes. Retrieval supplies those at question time."))
 
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
-        return self.path_step(assessment, "q2")
+        return self.path_step(assessment)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tunewise.core.fieldpath import Attr
 from tunewise.ui.fields import (
     NumberField,
     TextField,
@@ -17,18 +18,19 @@ class ProjectInfoPage(ProjectPage):
     def build(self) -> None:
         c = self.controller
         self.add(
-            TextField(c, ("metadata", "name"), "Plan name:", "Shown in the title bar and report."),
-            TextField(c, ("metadata", "author"), "Author:", "Who is making this call."),
-            TextField(c, ("metadata", "use_case"), "Use case:",
+            TextField(c, Attr("metadata", "name"), "Plan name:",
+                      "Shown in the title bar and report."),
+            TextField(c, Attr("metadata", "author"), "Author:", "Who is making this call."),
+            TextField(c, Attr("metadata", "use_case"), "Use case:",
                       "The LLM feature in a sentence or two: who asks, what it answers.",
                       multiline=True),
-            NumberField(c, ("costs", "requests_per_day"), "Requests per day:",
+            NumberField(c, Attr("costs", "requests_per_day"), "Requests per day:",
                         "Expected traffic at launch. Drives per-request costs and the "
                         "cost-at-scale sign.", unit="requests"),
-            NumberField(c, ("costs", "monthly_growth"), "Monthly growth:",
+            NumberField(c, Attr("costs", "monthly_growth"), "Monthly growth:",
                         "Traffic growth per month as a fraction: 0.05 or 5% for five percent; "
                         "negative for shrinking traffic."),
-            TextField(c, ("notes",), "Notes:", "Anything the team should remember.",
+            TextField(c, Attr("notes"), "Notes:", "Anything the team should remember.",
                       multiline=True),
         )
 
