@@ -18,7 +18,7 @@ help:
 	@echo "make report-example  the example planning report in out/support-bot-report.pdf"
 	@echo "make package         one-folder desktop bundle in dist/Tunewise"
 	@echo "make install-desktop launcher entry, icon and .tunewise file type for this user"
-	@echo "make lint            ruff, and mypy --strict on core/ and report/"
+	@echo "make lint            ruff, and mypy --strict on the whole package"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

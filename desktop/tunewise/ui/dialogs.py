@@ -160,7 +160,12 @@ def ask_restore(parent: QWidget | None, entries: list[RecoveryEntry]
     discard = buttons.addButton("&Discard All", QDialogButtonBox.ButtonRole.DestructiveRole)
     buttons.addButton("Ask &Later", QDialogButtonBox.ButtonRole.RejectRole)
     clicked: list[object] = []
-    buttons.clicked.connect(lambda button: (clicked.append(button), dialog.accept()))
+
+    def chosen(button: object) -> None:
+        clicked.append(button)
+        dialog.accept()
+
+    buttons.clicked.connect(chosen)
     layout = QVBoxLayout(dialog)
     layout.addWidget(label)
     layout.addWidget(choices)

@@ -175,7 +175,7 @@ class NumberField(Field):
 
     def shows(self, value: Any) -> bool:
         try:
-            return parse_number(self.line.text(), self.integer, self.optional) == value
+            return bool(parse_number(self.line.text(), self.integer, self.optional) == value)
         except ParseError:
             return False
 
@@ -333,6 +333,7 @@ class ModelField(Field):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.combo.setCompleter(completer)
         line = self.combo.lineEdit()
+        assert line is not None  # an editable combo box always has one
         line.textEdited.connect(self.write)
         line.editingFinished.connect(self.finished)
         self.combo.activated.connect(lambda _i: self.write(self.combo.currentText()))

@@ -17,8 +17,9 @@ import pyqtgraph as pg  # isort: skip
 
 from tunewise.core import texts
 from tunewise.core.costs import DAYS_PER_MONTH, CostReport
-from tunewise.core.evaluation import Evaluation, money
+from tunewise.core.evaluation import Evaluation
 from tunewise.core.project import APPROACHES, ApproachId
+from tunewise.core.texts import money
 from tunewise.report.series import SERIES_STYLE
 
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
@@ -30,7 +31,7 @@ PEN_SCALE = 1.5  # the report's widths are in points; a little heavier reads bet
 def pen_for(approach: ApproachId) -> QPen:
     """The same colour, width ratio and dash pattern as the report's chart (SERIES_STYLE)."""
     style = SERIES_STYLE[approach]
-    pen = pg.mkPen(QColor(style.colour), width=style.width * PEN_SCALE)
+    pen: QPen = pg.mkPen(QColor(style.colour), width=style.width * PEN_SCALE)
     if style.dash:
         # Qt measures dashes in pen widths; the report in points. Same proportions either way.
         pen.setDashPattern([length / style.width for length in style.dash])
@@ -49,7 +50,7 @@ def nice_ceiling(value: float) -> float:
     """The next round number at or above value: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^n."""
     if value <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(value))
+    power = 10.0 ** math.floor(math.log10(value))
     for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if value <= step * power:
             return step * power
@@ -79,7 +80,8 @@ class TimeAxis(pg.AxisItem):
     def tickValues(self, minVal: float, maxVal: float,
                    size: float) -> list[tuple[float, list[float]]]:
         if not self.months:
-            return super().tickValues(minVal, maxVal, size)
+            ticks: list[tuple[float, list[float]]] = super().tickValues(minVal, maxVal, size)
+            return ticks
         span_months = max((maxVal - minVal) / DAYS_PER_MONTH, 1e-9)
         steps = (1, 2, 3, 6, 12, 24)
         step = next((s for s in steps if span_months / s <= 12), 24)
@@ -118,7 +120,7 @@ class CostChart(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         self.legend = item.addLegend(offset=(8, 8), labelTextSize="8pt", colCount=2)
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.curves: dict[ApproachId, pg.PlotDataItem] = {}
         for approach in APPROACHES:
             curve = item.plot([], [], pen=pen_for(approach), name=texts.APPROACH_LABELS[approach])
             self.curves[approach] = curve
@@ -239,7 +241,7 @@ class CostChart(pg.PlotWidget):
         self.cursor_line.setVisible(True)
         self.hovered.emit(whole)
 
-    def costs_on(self, day: int) -> list[tuple[str, float]]:
+    def costs_on(self, day: int) -> list[tuple[ApproachId, float]]:
         """Every approach's cumulative cost on one day, cheapest first."""
         if self.report is None:
             return []
@@ -247,7 +249,7 @@ class CostChart(pg.PlotWidget):
                  if day < len(c.cumulative)]
         return sorted(found, key=lambda pair: pair[1])
 
-    def series(self, approach: str) -> tuple[np.ndarray, np.ndarray]:
+    def series(self, approach: ApproachId) -> tuple[np.ndarray, np.ndarray]:
         """The plotted x and y of one approach, as drawn."""
         x, y = self.curves[approach].getData()
         return (np.asarray(x if x is not None else []), np.asarray(y if y is not None else []))

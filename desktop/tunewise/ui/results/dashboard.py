@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 
 from tunewise.core import texts
 from tunewise.core.analyses import title_of
-from tunewise.core.evaluation import Evaluation, money
+from tunewise.core.evaluation import Evaluation
 from tunewise.core.fieldpath import Attr
 from tunewise.core.project import APPROACHES
 from tunewise.core.results import Assessment
+from tunewise.core.texts import money
 from tunewise.ui import dialogs
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.fields import NumberField

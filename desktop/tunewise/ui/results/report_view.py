@@ -87,7 +87,7 @@ def _load(pdf: bytes, owner: QWidget | None = None) -> tuple[QPdfDocument, QBuff
     buffer = QBuffer(owner)
     buffer.setData(QByteArray(pdf))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument(owner)
+    document = QPdfDocument(owner)  # type: ignore[arg-type]  # a None parent is fine at run time
     document.load(buffer)
     if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
         raise PrintError(f"The report could not be read back for printing "

@@ -6,6 +6,8 @@ flowchart stopped are marked optional rather than hidden, because combinations n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
@@ -22,7 +24,8 @@ from tunewise.ui.wizard.knowledge import KnowledgePage
 from tunewise.ui.wizard.project_info import ProjectInfoPage
 from tunewise.ui.wizard.results import ResultsPage
 
-PAGES: tuple[type[QWizardPage], ...] = (
+# Each page is built from the controller, in this order.
+PAGES: tuple[Callable[[ProjectController], QWizardPage], ...] = (
     ProjectInfoPage,
     FewShotPage,
     KnowledgePage,
@@ -52,7 +55,7 @@ class Wizard(QWizard):
         self.controller = controller
         self.pages: list[QWizardPage] = []
         for page_class in PAGES:
-            page = page_class(controller)  # type: ignore[call-arg]
+            page = page_class(controller)
             self.pages.append(page)
             self.addPage(page)
         controller.evaluated.connect(self._mark_optional)

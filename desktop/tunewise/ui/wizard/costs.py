@@ -148,7 +148,7 @@ class CostsPage(ProjectPage):
         self.body_layout.addWidget(shared)
 
         self.tabs = QTabWidget()
-        self.model_fields: dict[str, ModelField] = {}
+        self.model_fields: dict[ApproachId, ModelField] = {}
         approach_all: list[Field] = []
         for approach in APPROACHES:
             page = QWidget()
@@ -204,8 +204,8 @@ class CostsPage(ProjectPage):
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
         errors = evaluation.costs.errors
         for approach, field in self.model_fields.items():
-            field.set_external_error(errors.get(approach, ""))  # type: ignore[arg-type]
-            index = APPROACHES.index(approach)  # type: ignore[arg-type]
+            field.set_external_error(errors.get(approach, ""))
+            index = APPROACHES.index(approach)
             name = texts.APPROACH_LABELS[approach]
             self.tabs.setTabText(index, f"{name} (!)" if approach in errors else name)
         if errors:
