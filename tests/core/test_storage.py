@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import DATA
 from tunewise.core import storage
-from tunewise.core.project import Answers, Metadata, Project
+from tunewise.core.project import SCHEMA_VERSION, Answers, Metadata, Project
 from tunewise.core.storage import (
     MAX_FILE_BYTES,
     ProjectFileError,
@@ -37,7 +37,7 @@ def test_saved_file_is_readable_json_with_format_and_version(tmp_path: Path) -> 
     raw = path.read_bytes()
     doc = json.loads(raw)
     assert doc["format"] == "tunewise-project"
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == SCHEMA_VERSION
     assert "Ωmega — Привет".encode() in raw  # written as UTF-8, not \u escapes
     assert raw.endswith(b"}\n")
 
@@ -99,7 +99,7 @@ def test_read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_migrates_version_1(tmp_path: Path) -> None:
     project = load_project(DATA / "project-v1.tunewise")
-    assert project.schema_version == 2
+    assert project.schema_version == SCHEMA_VERSION
     assert project.answers.few_shot_adequate == "no"
     assert project.costs.horizon_days == 540
     current = load_project(DATA / "project-v2.tunewise")
@@ -112,7 +112,7 @@ def test_newer_version_is_refused_naming_both_versions(tmp_path: Path) -> None:
     doc["schema_version"] = 7
     path = tmp_path / "future.tunewise"
     path.write_text(json.dumps(doc))
-    with pytest.raises(ProjectFileError, match=r"version 7.*format 2"):
+    with pytest.raises(ProjectFileError, match=r"version 7.*format 3"):
         load_project(path)
 
 

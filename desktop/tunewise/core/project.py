@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 # fields and the constants are read from them. Changing the version means a migration step in
 # storage.MIGRATIONS, a sample file and a stored schema; tests/core/test_format_version.py checks.
 FormatName = Literal["tunewise-project"]
-SchemaVersion = Literal[2]
+SchemaVersion = Literal[3]
 FORMAT_NAME: Final[FormatName] = get_args(FormatName)[0]
 SCHEMA_VERSION: Final[SchemaVersion] = get_args(SchemaVersion)[0]
 
