@@ -269,7 +269,7 @@ def test_newer_version_file_is_refused_and_never_overwritten(ui: Driver, tmp_pat
     before = future.read_bytes()
     assert ui.window.load(future) is False
     [(_, _, message)] = dialog_log.of("error")
-    assert "version 9" in message and "format 2" in message
+    assert "version 9" in message and "format 3" in message
     assert ui.window.controller.path is None
     assert future.read_bytes() == before
 
