@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import DATA
-from tunewise.core import storage
+from tunewise.core import files, storage
 from tunewise.core.project import SCHEMA_VERSION, Answers, Metadata, Project
 from tunewise.core.storage import (
     MAX_FILE_BYTES,
@@ -91,7 +91,7 @@ def test_read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files, "_open_temporary", refuse)
     with pytest.raises(ProjectFileError, match="read-only"):
         save_project(Project(metadata=Metadata(name="new")), path)
     assert path.read_bytes() == before

@@ -1,33 +1,73 @@
 """Reading and writing `.tunewise` project files.
 
 Loading is defensive: any file, however broken or hostile, either becomes a valid Project or
-raises ProjectFileError with a message a person can act on. Saving is atomic: the new bytes go to
-a temporary file in the same folder, are flushed to disk, and replace the old file in one step,
-so a crash leaves the old file or the new one, never a mix.
+raises ProjectFileError with a message a person can act on, and only regular files are read (a
+pipe or a device is refused before anything waits on it). Parsing is strict: a key given twice,
+or a value of the wrong JSON type (`"false"` for false, `true` for a number), is an error naming
+the field. Migrations check the shape of what they convert.
+
+Saving goes through core/files.py: atomic, through a link to the file it points to, refusing
+write-protected files, keeping mode and owner. Whatever loads can be saved and loaded again:
+the schema bounds every collection, and the written file leaves out prices left to the catalog.
+Text from a file that is echoed in a message is quoted, escaped and shortened to one line.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
-import tempfile
+import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from tunewise.core import files
+from tunewise.core.files import atomic_write
 from tunewise.core.project import FORMAT_NAME, SCHEMA_VERSION, Project
+
+__all__ = ["EXTENSION", "MAX_FILE_BYTES", "ProjectFileError", "atomic_write", "file_signature",
+           "load_project", "project_from_bytes", "project_to_bytes", "read_project",
+           "save_project"]
 
 EXTENSION = ".tunewise"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NESTING = 64
+MAX_ECHO = 60  # characters of a file's own text (a key, a name) repeated in a message
 
 
 class ProjectFileError(Exception):
     """A project file could not be read or written; the message says why, in plain words."""
+
+
+class _BadShape(Exception):
+    """A migration met a value of a shape its version never wrote."""
+
+    def __init__(self, field: str, expected: str) -> None:
+        super().__init__(f"{field}: {expected}")
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_+\-]{1,60}")
+
+
+def quoted(text: str, limit: int = MAX_ECHO) -> str:
+    """Text from a file or the user, safe to repeat in a one-line message.
+
+    Control, format and separator characters (newlines, terminal escapes, direction overrides)
+    are shown as escapes, long text is cut with an ellipsis, and the whole is put in quotes.
+    """
+    shown: list[str] = []
+    for char in text[:limit]:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            code = ord(char)
+            shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+                         if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            shown.append(char)
+    return "'" + "".join(shown) + ("…" if len(text) > limit else "") + "'"
 
 
 def _reject_constant(name: str) -> float:
@@ -39,6 +79,21 @@ def _finite_float(text: str) -> float:
     if value in (float("inf"), float("-inf")):
         raise ValueError(f"the number {text[:40]} is too large")
     return value
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
 
 
 def _depth(value: Any, limit: int) -> int:
@@ -63,14 +118,16 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             parts.append(f"[{part}]")
         else:
-            parts.append(("." if parts else "") + str(part))
+            name = part if _PLAIN_KEY.fullmatch(part) else quoted(part, 40)
+            parts.append(("." if parts else "") + name)
     return "".join(parts) or "(top level)"
 
 
 def describe_validation_error(error: ValidationError) -> str:
     """One readable sentence per problem, naming the field."""
+    problems = error.errors(include_url=False, include_input=False)
     lines = []
-    for problem in error.errors()[:5]:
+    for problem in problems[:5]:
         # Tagged unions and Literal wrappers add noise to the location; keep the field names.
         loc = tuple(
             p for p in problem["loc"] if not (isinstance(p, str) and p.startswith("literal["))
@@ -79,7 +136,7 @@ def describe_validation_error(error: ValidationError) -> str:
         if problem["type"] == "extra_forbidden":
             message = "is not a field Tunewise knows"
         lines.append(f"{_field_path(loc)}: {message}")
-    more = len(error.errors()) - 5
+    more = len(problems) - 5
     if more > 0:
         lines.append(f"and {more} more problem{'s' if more != 1 else ''}")
     return "; ".join(lines)
@@ -101,7 +158,13 @@ def parse_document(raw: bytes, source: str = "the file") -> dict[str, Any]:
             f"{source} is not a Tunewise project (not UTF-8 text at byte {error.start})."
         ) from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                          object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as error:
+        raise ProjectFileError(
+            f"{source} gives the key {quoted(error.key)} twice in one object; Tunewise cannot "
+            "tell which one is meant."
+        ) from None
     except json.JSONDecodeError as error:
         raise ProjectFileError(
             f"{source} is not valid JSON (line {error.lineno}, column {error.colno}: "
@@ -125,11 +188,14 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     answers = doc.get("answers")
     if isinstance(answers, dict) and "few_shot_adequate" in answers:
         old = answers["few_shot_adequate"]
-        answers["few_shot_adequate"] = {True: "yes", False: "no", None: "untested"}.get(
-            old, old
-        )
+        if old is not None and not isinstance(old, bool | str):
+            raise _BadShape("answers.few_shot_adequate", "should be true, false or null")
+        words: dict[object, str] = {True: "yes", False: "no", None: "untested"}
+        answers["few_shot_adequate"] = words.get(old, old)
     costs = doc.get("costs")
     if isinstance(costs, dict) and "horizon" in costs:
+        if "horizon_days" in costs:
+            raise _BadShape("costs.horizon", "is given twice, also as horizon_days")
         costs["horizon_days"] = costs.pop("horizon")
     doc["schema_version"] = 2
     return doc
@@ -158,7 +224,16 @@ def migrate(doc: dict[str, Any], source: str = "the file") -> dict[str, Any]:
             f"version reads format {SCHEMA_VERSION} and older. Update Tunewise to open it."
         )
     while version < SCHEMA_VERSION:
-        doc = MIGRATIONS[version](doc)
+        try:
+            doc = MIGRATIONS[version](doc)
+        except _BadShape as error:
+            raise ProjectFileError(f"{source} has invalid values: {error}.") from None
+        except (TypeError, KeyError, ValueError, AttributeError, IndexError, RecursionError):
+            # A migration met something its version never wrote; say so rather than crash.
+            raise ProjectFileError(
+                f"{source} cannot be converted from file format version {version}: its "
+                "contents are not what that version wrote."
+            ) from None
         version += 1
     return doc
 
@@ -168,10 +243,14 @@ def project_from_bytes(raw: bytes, source: str = "the file") -> Project:
 
 
 def project_from_document(doc: dict[str, Any], source: str = "the file") -> Project:
-    """A parsed JSON object to a Project: migrated, validated, errors naming the field."""
+    """A parsed JSON object to a Project: migrated, validated strictly, errors naming the field.
+
+    Strict means JSON types are taken as written: "false" is not false, true is not 1.
+    """
     doc = migrate(doc, source)
     try:
-        return Project.model_validate(doc)
+        text = json.dumps(doc, ensure_ascii=False, allow_nan=False)
+        return Project.model_validate_json(text, strict=True)
     except ValidationError as error:
         raise ProjectFileError(
             f"{source} has invalid values: {describe_validation_error(error)}."
@@ -180,32 +259,47 @@ def project_from_document(doc: dict[str, Any], source: str = "the file") -> Proj
         raise ProjectFileError(f"{source} is nested too deeply to be a project file.") from None
 
 
-def load_project(path: str | os.PathLike[str]) -> Project:
-    """Read a project file; every failure is a ProjectFileError naming the problem."""
+def read_project(path: str | os.PathLike[str]) -> tuple[Project, str]:
+    """Read a project file: the project and the digest of the very bytes it was read from.
+
+    Every failure is a ProjectFileError naming the problem.
+    """
     path = Path(path)
-    name = f"'{path.name}'"
+    name = quoted(path.name)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        raw = files.read_regular(path, MAX_FILE_BYTES)
+        if len(raw) > MAX_FILE_BYTES:
+            size = max(os.stat(path).st_size, len(raw))
             raise ProjectFileError(
                 f"{name} is {size / 1_048_576:.1f} MB; project files are at most "
                 f"{MAX_FILE_BYTES // 1_048_576} MB."
             )
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise ProjectFileError(f"{name} does not exist (looked in {path.parent}).") from None
+        raise ProjectFileError(
+            f"{name} does not exist (looked in {quoted(str(path.parent), 120)})."
+        ) from None
     except IsADirectoryError:
         raise ProjectFileError(f"{name} is a folder, not a project file.") from None
+    except files.FileRefused as error:
+        raise ProjectFileError(f"{name} cannot be opened: it {error.strerror}.") from None
     except PermissionError:
         raise ProjectFileError(f"{name} cannot be read: permission denied.") from None
     except OSError as error:
         raise ProjectFileError(f"{name} cannot be read: {error.strerror or error}.") from None
-    return project_from_bytes(raw, name)
+    return project_from_bytes(raw, name), files.digest(raw)
+
+
+def load_project(path: str | os.PathLike[str]) -> Project:
+    """Read a project file; every failure is a ProjectFileError naming the problem."""
+    return read_project(path)[0]
 
 
 def project_to_bytes(project: Project) -> bytes:
+    """The file's bytes: UTF-8 JSON, prices left to the catalog (None) not written out."""
     document = project.model_dump(mode="json")
+    overrides = document.get("costs", {}).get("price_overrides", {})
+    for model, prices in overrides.items():
+        overrides[model] = {field: value for field, value in prices.items() if value is not None}
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
     return (text + "\n").encode("utf-8")
 
@@ -217,63 +311,28 @@ _SAVE_ERRORS = {
     errno.EPERM: "permission denied",
     errno.EROFS: "the folder is read-only",
     errno.ENOENT: "the folder does not exist",
+    errno.ENAMETOOLONG: "the name is too long for this disk",
 }
 
 
-def _new_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def file_signature(path: str | os.PathLike[str]) -> str | None:
+    """The digest of what a file holds now, to notice when someone else changed it.
 
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write bytes so that `path` ends up holding either its old bytes or all of `data`."""
-    folder = path.parent
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    Content, not size and time: an edit that keeps both (or a coarse-clock file system) is
+    still noticed. None when the file cannot be read.
+    """
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); keep the old file's mode, or give a new file
-        # the permissions any other program's new file would get.
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = _new_file_mode()
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    _remove_stale_temporaries(path)
-    with contextlib.suppress(OSError):  # persist the rename; not every platform allows this
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def _remove_stale_temporaries(path: Path) -> None:
-    """Temporary files left by a save that was killed midway; ours by their name."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-
-
-def file_signature(path: str | os.PathLike[str]) -> tuple[int, int] | None:
-    """Size and modification time of a file, to notice when someone else changed it."""
-    try:
-        info = os.stat(path)
+        return files.digest(files.read_regular(path, MAX_FILE_BYTES * 4))
     except OSError:
         return None
-    return info.st_size, info.st_mtime_ns
 
 
-def save_project(project: Project, path: str | os.PathLike[str]) -> None:
-    """Save atomically; on failure the old file is untouched and ProjectFileError says why."""
+def save_project(project: Project, path: str | os.PathLike[str]) -> str:
+    """Save atomically; return the digest of the bytes written.
+
+    On failure the old file is untouched and ProjectFileError says why; a write-protected
+    file, a pipe or device, or a link to nothing is refused without writing anything.
+    """
     path = Path(path)
     try:
         data = project_to_bytes(project)
@@ -281,6 +340,11 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
         raise ProjectFileError(f"The project cannot be written: {error}.") from None
     try:
         atomic_write(path, data)
+    except files.FileRefused as error:
+        advice = " Save it under another name." if error.errno == errno.EACCES else ""
+        raise ProjectFileError(
+            f"Could not save {quoted(path.name)}: it {error.strerror}.{advice}") from None
     except OSError as error:
         reason = _SAVE_ERRORS.get(error.errno or 0, error.strerror or str(error))
-        raise ProjectFileError(f"Could not save '{path.name}': {reason}.") from None
+        raise ProjectFileError(f"Could not save {quoted(path.name)}: {reason}.") from None
+    return files.digest(data)
