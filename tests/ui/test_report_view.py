@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QScreen
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
@@ -140,6 +142,25 @@ def test_preview_opens_shows_the_pages_and_closes(qtbot: QtBot, support_bot: Pro
     qtbot.waitUntil(lambda: not preview.isVisible())
 
 
+@pytest.mark.parametrize(("screen", "expected"), [
+    (QRect(0, 0, 1440, 900), (860, 860)),  # a laptop: as tall as the screen allows
+    (QRect(0, 0, 2560, 1440), (860, 1000)),  # a large monitor: the size it asks for
+    (QRect(0, 0, 800, 600), (784, 560)),  # a small screen: narrower too
+])
+def test_preview_fits_the_screen(qtbot: QtBot, support_bot: Project,
+                                 monkeypatch: pytest.MonkeyPatch, screen: QRect,
+                                 expected: tuple[int, int]) -> None:
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(screen))
+    preview = report_view.preview_report(None, support_bot)
+    assert preview is not None
+    qtbot.addWidget(preview)
+    qtbot.waitExposed(preview)
+    g = preview.geometry()
+    assert (g.width(), g.height()) == expected
+    with_title_bar = QRect(g.left(), g.top() - 30, g.width(), g.height() + 30)
+    assert screen.contains(with_title_bar)
+
+
 def test_export_writes_the_report(qtbot: QtBot, support_bot: Project, tmp_path: Path,
                                   monkeypatch: pytest.MonkeyPatch, built: list[bytes]) -> None:
     asked: list[str] = []
@@ -153,7 +174,7 @@ def test_export_writes_the_report(qtbot: QtBot, support_bot: Project, tmp_path: 
     assert path == tmp_path / "plan.pdf"
     assert path.read_bytes().startswith(b"%PDF-")
     assert [path.read_bytes()] == built
-    assert asked == ["Support bot for Acme Cloud - report.pdf"]
+    assert [Path(a).name for a in asked] == ["Support bot for Acme Cloud - report.pdf"]
 
 
 def test_export_cancelled_writes_nothing(qtbot: QtBot, support_bot: Project,

@@ -7,7 +7,6 @@ out a second time with QPainter.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
@@ -29,7 +28,8 @@ from tunewise.core.project import Project
 from tunewise.core.storage import atomic_write
 from tunewise.report.pdf import build_report
 from tunewise.report.styles import default_paper
-from tunewise.ui import dialogs
+from tunewise.ui import dialogs, places
+from tunewise.ui.screens import fit_dialog
 
 PDF_FILTER = "PDF documents (*.pdf);;All files (*)"
 # Pages are rendered at the printer's resolution, but never finer than this: 300 dpi is what a
@@ -45,9 +45,7 @@ class PrintError(Exception):
 
 def suggested_file_name(project: Project) -> str:
     """'Support bot for Acme Cloud - report.pdf', with characters file systems refuse removed."""
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", project.metadata.name).strip(" .")
-    name = re.sub(r"\s+", " ", name)[:80].strip() or "Tunewise plan"
-    return f"{name} - report.pdf"
+    return f"{places.safe_stem(project.metadata.name)} - report.pdf"
 
 
 def _build(parent: QWidget | None, project: Project) -> bytes | None:
@@ -60,10 +58,14 @@ def _build(parent: QWidget | None, project: Project) -> bytes | None:
 
 # ---- export -------------------------------------------------------------------------------
 
-def export_report_pdf(parent: QWidget | None, project: Project) -> Path | None:
-    """Ask where to save the report, write it there, and return the path (None if not saved)."""
-    path = dialogs.save_file_name(parent, "Export Report as PDF", suggested_file_name(project),
-                                  PDF_FILTER)
+def export_report_pdf(parent: QWidget | None, project: Project,
+                      project_path: Path | None = None) -> Path | None:
+    """Ask where to save the report, write it there, and return the path (None if not saved).
+
+    The picker starts in the folder of the plan's file (`project_path`), if it has one.
+    """
+    suggested = places.suggested_path(project_path, suggested_file_name(project))
+    path = dialogs.save_file_name(parent, "Export Report as PDF", suggested, PDF_FILTER)
     if path is None:
         return None
     if path.suffix.lower() != ".pdf":
@@ -77,6 +79,7 @@ def export_report_pdf(parent: QWidget | None, project: Project) -> Path | None:
         dialogs.error(parent, "Export Report as PDF",
                       f"Could not write '{path.name}': {error.strerror or error}.", str(error))
         return None
+    dialogs.export_done(parent, "Report exported", path)
     return path
 
 
@@ -192,12 +195,14 @@ class ReportPreview(QDialog):
     """The report's PDF pages in a QPdfView, with page and zoom controls and a Print button."""
 
     ZOOM_STEP = 1.25
+    PREFERRED_SIZE = QSize(860, 1000)
 
     def __init__(self, pdf: bytes, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pdf = pdf
         self.setWindowTitle(f"Print Preview: {title}")
-        self.resize(860, 1000)
+        # A page's width and most of its height, as far as the screen allows.
+        fit_dialog(self, self.PREFERRED_SIZE, parent)
         self.document, self._buffer = _load(pdf, self)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
