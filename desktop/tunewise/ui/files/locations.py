@@ -1,4 +1,4 @@
-"""Where the app keeps its own files: recovery copies and logs, per platform.
+"""Where the app keeps its own files: settings, recovery copies and logs, per platform.
 
 Never inside a project's folder. `TUNEWISE_HOME` moves everything under one folder (tests and
 portable installs use it); otherwise the platform's conventions apply.
@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QSettings, QStandardPaths
 
 HOME_ENV = "TUNEWISE_HOME"
 
@@ -44,3 +44,15 @@ def log_dir() -> Path:
         return data_dir() / "Logs"
     state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(state) / "tunewise" / "log"
+
+
+def app_settings() -> QSettings:
+    """The app's own settings (recent files, window geometry).
+
+    With `TUNEWISE_HOME` set they are an ini file under it, so a test or a portable install
+    leaves the platform's settings store alone; otherwise the platform's native store is used.
+    """
+    override = _override()
+    if override is not None:
+        return QSettings(str(override / "settings" / "tunewise.ini"), QSettings.Format.IniFormat)
+    return QSettings()
