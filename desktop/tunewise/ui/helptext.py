@@ -1,11 +1,29 @@
-"""The About box and the short guide to the method, in our own words."""
+"""The About box, the short guide to the method, and the help for each page, in our own words."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
 from importlib.metadata import PackageNotFoundError, version
 
+from PySide6.QtWidgets import QAbstractButton, QWizardPage
+
 from tunewise import __version__
+from tunewise.core import texts
+from tunewise.core.fieldpath import ApproachInput, Attr, FieldPath, PriceOverride
 from tunewise.core.prices import default_catalog
+from tunewise.core.project import SIGNS_FOR
+from tunewise.core.results import Assessment
+from tunewise.ui.fields import Field
+from tunewise.ui.wizard.behaviour import BehaviourPage
+from tunewise.ui.wizard.constraints import ConstraintsPage
+from tunewise.ui.wizard.costs import CostsPage
+from tunewise.ui.wizard.data import DataPage
+from tunewise.ui.wizard.few_shot import FewShotPage
+from tunewise.ui.wizard.knowledge import KnowledgePage
+from tunewise.ui.wizard.project_info import ProjectInfoPage
+from tunewise.ui.wizard.results import ResultsPage
 
 LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("Qt / PySide6", "PySide6-Essentials", "LGPL v3"),
@@ -68,3 +86,295 @@ flowchart stopped early: that is where combinations come from.</p>
 upkeep and retraining or re-indexing. The chart adds it all up day by day; where two lines cross,
 the one with the bigger upfront bill has paid for itself.</p>
 """
+
+
+# ---- help for each page (F1) --------------------------------------------------------------
+#
+# One entry per wizard page, keyed by the page's key; within it, one explanation per field,
+# keyed by `field_key(path)`. The pages' own one-line hints say what to type; these say what a
+# field means, where the number comes from and what it changes. The thresholds the flowchart
+# uses are not written here: the question, as the flowchart states it, heads the page's help.
+
+
+@dataclass(frozen=True)
+class PageHelp:
+    intro: str
+    fields: Mapping[str, str]
+    more: tuple[tuple[str, str], ...] = ()  # further topics on the page: (heading, text)
+
+
+# Fields shown without a label of their own are named by these in the help.
+FIELD_NAMES: dict[str, str] = {"note": "Notes on the signs"}
+
+
+def field_key(path: FieldPath) -> str:
+    """The help table's key for a field: 'costs.hourly_rate', 'approach.model', 'price.input'.
+
+    Fields repeated on each approach's tab share one key, and so one explanation.
+    """
+    if isinstance(path, Attr):
+        return ".".join(path.names)
+    if isinstance(path, ApproachInput):
+        return f"approach.{path.name}"
+    if isinstance(path, PriceOverride):
+        return f"price.{path.price}"
+    return "note"
+
+
+HORIZON = ("How many days of running costs the chart and the table add up, from 1 day to ten "
+           "years. Choose the period the decision has to pay off in: a longer horizon favours "
+           "approaches that cost more up front and less per request.")
+
+NOTE = ("Optional words of your own on a sign: why it applies, who said so, what would change "
+        "it. Notes are saved with the plan and printed in the report; they never change the "
+        "recommendation.")
+
+SIGN_FOR_ANSWERS = (" Yes counts it in favour of fine-tuning; No leaves it out. Unanswered "
+                    "leaves it out too, except for the latency and high-volume signs, which "
+                    "then follow what the numbers on the Costs page suggest.")
+
+TOKENS = ("Tokens are the pieces of text a model reads and writes; as a rough guide, 1,000 "
+          "tokens are about 750 English words.")
+
+WORKLOAD_OVERRIDE = (" An approach's own figure, where one is set, overrides it for that approach "
+                     "only; the tab and the report say so.")
+
+_PRICE = ("Per million tokens, in USD. Empty means the price catalog's figure for this model, "
+          "shown greyed in the field; type a price when your contract differs or the model is "
+          "not in the catalog. It applies to every approach that uses the same model.")
+
+PAGE_HELP: dict[str, PageHelp] = {
+    ProjectInfoPage.key: PageHelp(
+        "What the plan is about and how much traffic the feature will see. The name and "
+        "author head the report; the traffic drives every per-request cost.",
+        {
+            "metadata.name": "What the plan is called. It is shown in the window's title bar "
+                             "and on the report's cover, and suggested as the file name.",
+            "metadata.author": "Who is making the call, printed on the report.",
+            "metadata.use_case": "The feature in a sentence or two: who asks, what it answers. "
+                                 "Printed at the start of the report.",
+            "costs.requests_per_day": "Requests the feature will answer per day at launch. Every "
+                                      "approach's per-request cost is multiplied by it, and a "
+                                      "high volume with a long prompt is a sign for fine-tuning.",
+            "costs.monthly_growth": "How fast traffic grows each month, as a fraction (0.05) or "
+                                    "a percentage (5%). Growth compounds day by day over the "
+                                    "horizon; a negative figure means shrinking traffic.",
+            "notes": "Anything the team should remember. Saved with the plan, printed in the "
+                     "report, never used in the sums.",
+        }),
+    FewShotPage.key: PageHelp(
+        "The first question: does prompting with good examples already do the job? If it does, "
+        "nothing heavier is needed.",
+        {
+            "answers.few_shot_adequate": "Your verdict on the few-shot experiment: put about "
+                                         "twenty of your best examples in the prompt and judge "
+                                         "the answers on cases the model has not seen. Not "
+                                         "tried means the experiment has not been run; the "
+                                         "flowchart then carries on, but with less confidence.",
+            "answers.few_shot_score": "The quality the experiment reached, from 0 to 1 (or as a "
+                                      "percentage), measured the way you will judge the "
+                                      "feature. With a target as well, the score decides this "
+                                      "question and the page shows the arithmetic.",
+            "answers.quality_target": "The quality the feature needs, on the same scale as the "
+                                      "score. The score is compared with a share of this "
+                                      "target, as the question above states.",
+        }),
+    KnowledgePage.key: PageHelp(
+        "Is the model wrong because it lacks facts? Retrieval fixes that by looking up your "
+        "documents for each question; training is a poor way to teach facts that change.",
+        {
+            "answers.knowledge_gap": "Yes if the wrong answers come from things the model never "
+                                     "saw: your products, policies, prices, recent changes. No "
+                                     "if it has the facts but uses them badly.",
+        }),
+    BehaviourPage.key: PageHelp(
+        "Is the model wrong in how it answers rather than what it knows? Tone, format, "
+        "vocabulary and a fixed method are what training changes well. The signs below make "
+        "fine-tuning more attractive; each is counted as the third column says.",
+        {
+            "answers.behavior_gap": "Yes if the facts are right but the answers sound wrong, "
+                                    "break the format or skip your method.",
+            **{f"answers.{sign}": texts.SIGN_HELP[sign] + SIGN_FOR_ANSWERS for sign in SIGNS_FOR},
+            "note": NOTE,
+        }),
+    DataPage.key: PageHelp(
+        "Fine-tuning learns from examples of the answers you want, so it needs enough of them "
+        "and they must be good. The question above states how many the flowchart asks for.",
+        {
+            "answers.example_count": "Pairs of an input and its ideal output that you could "
+                                     "train on today. Count only examples of the behaviour you "
+                                     "want; too few is a sign against fine-tuning.",
+            "answers.examples_high_quality": "Yes only if someone checked them. A tuned model "
+                                             "copies its examples' mistakes as faithfully as "
+                                             "their strengths.",
+        }),
+    ConstraintsPage.key: PageHelp(
+        "Conditions that rule training out for now, whatever the earlier answers say, and two "
+        "facts that decide whether a combination of approaches fits better than one alone.",
+        {
+            "answers.changing_requirements": texts.SIGN_HELP["changing_requirements"]
+            + " A trained model fixes today's idea of good; a prompt follows changes in minutes.",
+            "answers.general_knowledge": texts.SIGN_HELP["general_knowledge"]
+            + " Training cannot keep such facts current; retrieval can.",
+            "answers.no_eval_criteria": texts.SIGN_HELP["no_eval_criteria"]
+            + " Without a measure, nobody can tell whether a trained model is better.",
+            "answers.gpu_access": "Where a training run could happen: your own GPU, a hosted "
+                                  "tuning service, or neither. With neither, fine-tuning is "
+                                  "ruled out until one is available.",
+            "answers.per_request_context": "Tick if each request brings its own context, such as "
+                                           "the customer's account or case history. A tuned "
+                                           "model then still needs a prompt to carry it.",
+            "answers.edge_case_rules": "Tick if special cases change often. They are better "
+                                       "kept in a short prompt you can edit than trained in.",
+            "note": NOTE,
+        }),
+    CostsPage.key: PageHelp(
+        "What building and running each approach would cost. Shared rates come first, then one "
+        "tab per approach, then the training runs and the retrieval index. Every edit redraws "
+        "the chart on the Results page. " + TOKENS,
+        {
+            "costs.hourly_rate": "The cost of one hour of engineering time, in USD. It turns the "
+                                 "build, data preparation and upkeep hours into money.",
+            "costs.horizon_days": HORIZON,
+            "costs.workload.user_input_tokens": "Tokens each request brings whatever the "
+                                                "approach: the user's question and any context "
+                                                "that travels with it." + WORKLOAD_OVERRIDE,
+            "costs.workload.output_tokens": "Tokens in a typical answer; output is usually the "
+                                            "dearest kind of token." + WORKLOAD_OVERRIDE,
+            "approach.model": "The model this approach runs on. Pick one from the price catalog "
+                              "or type any name; a model without a known price needs its prices "
+                              "typed in below before the approach can be costed. Fine-tuning "
+                              "approaches list models that can be tuned.",
+            "approach.system_prompt_tokens": "The fixed instructions sent with every request. "
+                                             "Long ones cost on every call; training can often "
+                                             "replace most of them.",
+            "approach.few_shot_tokens": "Worked examples pasted into every request's prompt.",
+            "approach.retrieved_tokens": "The passages retrieval fetches from your documents and "
+                                         "adds to each request.",
+            "approach.user_input_tokens": "The user's question, or ticket, in tokens: for this "
+                                          "approach only, when it differs from the workload.",
+            "approach.output_tokens": "The length of a typical answer in tokens: for this "
+                                      "approach only, when it differs from the workload.",
+            "approach.cached_share": "The share of each request's input tokens billed at the "
+                                     "provider's cheaper cached rate, from 0 (none) to 1 (all). "
+                                     "Providers cache the unchanging start of a prompt (system "
+                                     "prompt and examples) when many requests repeat it: with "
+                                     "1,800 fixed tokens out of 2,000, up to 0.9. Leave it at 0 "
+                                     "to price every input token in full.",
+            "approach.engineering_hours": "Hours to build the approach, paid once at the hourly "
+                                          "rate.",
+            "approach.data_prep_hours": "Hours to collect, clean and format the training set, "
+                                        "paid once at the hourly rate.",
+            "approach.setup_cost": "Other one-off spending in USD, such as tooling or a "
+                                   "labelling service.",
+            "approach.monthly_fixed": "Bills that arrive every month whatever the traffic, in "
+                                      "USD: a vector store, hosting, monitoring.",
+            "approach.maintenance_hours_per_month": "Hours each month to keep the approach "
+                                                    "working: prompt fixes, index care, "
+                                                    "checking a retrained model.",
+            "price.input": _PRICE + " Input price: what each token sent to the model costs.",
+            "price.cached_input": _PRICE + " Cached input price: the rate for the cached share "
+                                           "of the input.",
+            "price.output": _PRICE + " Output price: what each token of the answer costs.",
+            "price.training": _PRICE + " Training price: what each token costs per pass during "
+                                       "a training run.",
+            "price.fine_tuned_input": _PRICE + " Tuned input price: input to the tuned model.",
+            "price.fine_tuned_cached_input": _PRICE + " Tuned cached price: the cached share of "
+                                                      "the input to the tuned model.",
+            "price.fine_tuned_output": _PRICE + " Tuned output price: the tuned model's answers.",
+            "price.embedding": _PRICE + " Embedding price: turning documents and questions into "
+                                        "vectors for retrieval.",
+            "costs.training.training_tokens": "The size of the training set in tokens: roughly "
+                                              "the number of examples times the tokens in one "
+                                              "example, its input and ideal answer together. "
+                                              "One training run costs this times the epochs "
+                                              "times the training price.",
+            "costs.training.epochs": "How many times a training run passes over the whole set. "
+                                     "Each pass is paid for.",
+            "costs.training.evaluation_cost": "What checking each retrained model costs in USD "
+                                              "before it replaces the old one.",
+            "costs.training.retrain_every_months": "How often the model is trained again on "
+                                                   "fresh examples, each time costing a run and "
+                                                   "its evaluation. 0 means train once.",
+            "costs.retrieval.embedding_model": "The model that turns your documents, and each "
+                                               "question, into vectors so the right passages "
+                                               "can be found.",
+            "costs.retrieval.corpus_tokens": "All the documents retrieval searches, in tokens. "
+                                             "Embedding them is paid up front and again at each "
+                                             "re-index.",
+            "costs.retrieval.reindex_every_months": "How often the documents are embedded again "
+                                                    "to pick up changes. 0 means index once.",
+        },
+        (("Per month", "The table's per-month figure is the first month's: traffic at the "
+                       "starting volume, monthly bills, upkeep, and retraining or re-indexing "
+                       "spread over their months. Growth raises later months."),)),
+    ResultsPage.key: PageHelp(
+        "What the answers and the costs add up to. The recommendation and its confidence come "
+        "first, the reasons beside the chart, and the cost of every approach below.",
+        {"costs.horizon_days": HORIZON},
+        (
+            ("Chart", "Each line is one approach's total spending from launch, day by day. "
+                      "Where two lines cross, the one that cost more up front has paid for "
+                      "itself. Point at the chart to read every approach's total on that day."),
+            ("Table", "Upfront is build time, data preparation, other setup, the first "
+                      "training run and the first indexing. Per request is one answer's tokens "
+                      "at the model's prices. Per month is the first month. At horizon is the "
+                      "total on the horizon's last day. The recommended approach is in bold."),
+            ("Export", "Export saves the chart as a PNG image or an SVG drawing, or the daily "
+                       "figures as a CSV file for a spreadsheet. File > Export Report as PDF "
+                       "saves the whole plan."),
+        )),
+}
+
+
+def _definition(label: str, text: str) -> str:
+    return f"<dt><b>{escape(label)}</b></dt><dd>{escape(text)}</dd>"
+
+
+def page_help_html(page_key: str, title: str, fields: Sequence[tuple[str, str]],
+                   question: str = "") -> str:
+    """Help for one page: its question, what it is for, then every field on it by its label.
+
+    `fields` are (field key, label as shown) in page order; a field repeated on several tabs
+    is explained once. A field missing from the table is listed with a plain apology rather
+    than left out.
+    """
+    entry = PAGE_HELP.get(page_key, PageHelp("", {}))
+    parts = [f"<h2>{escape(title)}</h2>"]
+    if question:
+        parts.append(f"<p><b>{escape(question)}</b></p>")
+    if entry.intro:
+        parts.append(f"<p>{escape(entry.intro)}</p>")
+    seen: set[str] = set()
+    rows = []
+    for key, label in fields:
+        if key in seen:
+            continue
+        seen.add(key)
+        name = FIELD_NAMES.get(key) or label.replace("&", "").rstrip(":") or key
+        rows.append(_definition(name, entry.fields.get(key, "No help is written for this yet.")))
+    if rows:
+        parts.append("<dl>" + "".join(rows) + "</dl>")
+    for heading, text in entry.more:
+        parts.append(f"<h3>{escape(heading)}</h3><p>{escape(text)}</p>")
+    return "".join(parts)
+
+
+def _label(field: Field) -> str:
+    text = field.label.text()
+    box = getattr(field, "box", None)
+    if not text and isinstance(box, QAbstractButton):
+        text = box.text()  # a check box carries its own label
+    return text
+
+
+def page_help(page: QWizardPage, assessment: Assessment) -> str:
+    """The help for a wizard page as it stands: its question as the flowchart asks it, and
+    every field it shows."""
+    key = str(getattr(page, "key", ""))
+    fields: list[Field] = list(getattr(page, "fields", []))
+    if isinstance(page, ResultsPage):
+        fields = [page.dashboard.horizon]
+    question = assessment.diagram.question(key)
+    return page_help_html(key, page.title(), [(field_key(f.path), _label(f)) for f in fields],
+                          question.label if question is not None else "")
