@@ -105,7 +105,8 @@ def test_collect_data_highlights_prompting_and_revisit_highlights_nothing() -> N
     collect = assess(project_with(**fine_tuning_answers(example_count=10)))
     assert collect.recommended_row == "prompt_engineering"
     assert "carries the load" in collect.recommended_row_note
-    revisit = assess(project_with(few_shot_adequate="no"))
+    revisit = assess(project_with(few_shot_adequate="no", knowledge_gap=False,
+                                  behavior_gap=False))
     assert revisit.approach == "revisit_problem"
     assert revisit.recommended_row is None
 

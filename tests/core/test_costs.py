@@ -217,3 +217,35 @@ def test_support_bot_reproduces_the_comparison(support_bot) -> None:  # type: ig
     assert ft.per_request == pytest.approx(0.00045)
     payback = report.payback_days()
     assert payback is not None and payback < 8 * 7  # within weeks
+
+
+# ---- one workload ---------------------------------------------------------------------------
+
+def test_the_workload_is_stated_once_and_every_approach_follows_it() -> None:
+    from tunewise.core.project import Workload
+
+    inputs = CostInputs(requests_per_day=1, horizon_days=1,
+                        workload=Workload(user_input_tokens=6000, output_tokens=800))
+    report = compute_costs(inputs)
+    # Prompt engineering: 2,000 system + 1,000 few-shot + 6,000 user = 9,000 in, 800 out.
+    assert report.approaches["prompt_engineering"].input_tokens == 9000
+    assert report.approaches["prompt_engineering"].output_tokens == 800
+    # RAG: 500 system + 1,500 retrieved + 6,000 user = 8,000 in, 800 out.
+    assert report.approaches["rag"].input_tokens == 8000
+    assert all(c.output_tokens == 800 for c in report.approaches.values())
+
+
+def test_an_approach_overrides_only_what_differs() -> None:
+    from tunewise.core.project import Workload, default_approaches
+
+    approaches = default_approaches()
+    approaches["rag"] = approaches["rag"].model_copy(update={"output_tokens": 120})
+    inputs = CostInputs(workload=Workload(user_input_tokens=300, output_tokens=500),
+                        approaches=approaches)
+    assert inputs.overrides_workload("rag") == ["output"]
+    assert inputs.overrides_workload("fine_tuning") == []
+    report = compute_costs(inputs)
+    assert report.approaches["rag"].output_tokens == 120
+    assert report.approaches["fine_tuning"].output_tokens == 500
+    # Fine-tuning: 100 system + 300 user.
+    assert report.approaches["fine_tuning"].input_tokens == 400

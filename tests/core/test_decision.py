@@ -197,7 +197,10 @@ def test_short_prompt_suggests_nothing() -> None:
 def test_small_dataset_is_derived_from_count_and_quality() -> None:
     assert "small_dataset" in assess(project_with(example_count=99, examples_high_quality=True)
                                      ).present_signals_against()
-    assert "small_dataset" in assess(project_with(example_count=999)).present_signals_against()
+    assert "small_dataset" in assess(project_with(
+        example_count=999, examples_high_quality=False)).present_signals_against()
+    # Not answered yet is not a sign against.
+    assert "small_dataset" not in assess(project_with()).present_signals_against()
     assert "small_dataset" not in assess(
         project_with(example_count=100, examples_high_quality=True)).present_signals_against()
 

@@ -251,3 +251,38 @@ def _documents() -> st.SearchStrategy[bytes]:
 def test_loader_raises_nothing_but_project_file_error(raw: bytes) -> None:
     with contextlib.suppress(ProjectFileError):
         project_from_bytes(raw)
+
+
+# ---- version 2 -> 3: one workload, open answers ---------------------------------------------
+
+def _v2(costs: dict[str, object], answers: dict[str, object] | None = None) -> bytes:
+    return json.dumps({"format": "tunewise-project", "schema_version": 2,
+                       "answers": answers or {}, "costs": costs}).encode()
+
+
+def test_v2_tokens_become_one_workload_with_overrides_where_they_differed() -> None:
+    approaches = {
+        "prompt_engineering": {"model": "gpt-4o", "user_input_tokens": 6000,
+                               "output_tokens": 800},
+        "rag": {"model": "gpt-4o-mini", "user_input_tokens": 400, "output_tokens": 800},
+        "fine_tuning": {"model": "gpt-4o-mini", "user_input_tokens": 400,
+                        "output_tokens": 800},
+    }
+    project = project_from_bytes(_v2({"approaches": approaches}))
+    costs = project.costs
+    assert (costs.workload.user_input_tokens, costs.workload.output_tokens) == (400, 800)
+    assert costs.approaches["prompt_engineering"].user_input_tokens == 6000
+    assert costs.approaches["rag"].user_input_tokens is None
+    # Every approach is costed with the same tokens as under version 2, including the three
+    # the file left out (version 2 gave them 200 in / 300 out).
+    assert costs.user_input_tokens("prompt_engineering") == 6000
+    assert costs.output_tokens("rag") == 800
+    assert costs.user_input_tokens("all_three") == 200
+    assert costs.output_tokens("all_three") == 300
+
+
+def test_v2_missing_answers_keep_their_old_meaning() -> None:
+    project = project_from_bytes(_v2({}, {"behavior_gap": True}))
+    a = project.answers
+    assert (a.few_shot_adequate, a.knowledge_gap, a.behavior_gap, a.example_count,
+            a.examples_high_quality) == ("untested", False, True, 0, False)

@@ -135,14 +135,16 @@ def _approach_cost(
         )
         sources.append(f"{embed_model} embeddings: {embed_source}")
 
+    user_tokens = inputs.user_input_tokens(approach)
+    output_tokens = inputs.output_tokens(approach)
     input_tokens = (spec.system_prompt_tokens + spec.few_shot_tokens + spec.retrieved_tokens
-                    + spec.user_input_tokens)
+                    + user_tokens)
     cached = input_tokens * spec.cached_share
     per_request = (
-        (input_tokens - cached) * price_in + cached * price_cached + spec.output_tokens * price_out
+        (input_tokens - cached) * price_in + cached * price_cached + output_tokens * price_out
     ) / MTOK
     if retrieval:
-        per_request += spec.user_input_tokens * embed_price / MTOK
+        per_request += user_tokens * embed_price / MTOK
 
     rate = inputs.hourly_rate
     training_run = (
@@ -184,7 +186,7 @@ def _approach_cost(
         approach=approach,
         model=spec.model,
         input_tokens=input_tokens,
-        output_tokens=spec.output_tokens,
+        output_tokens=output_tokens,
         per_request=per_request,
         upfront=upfront,
         upfront_breakdown=upfront_breakdown,

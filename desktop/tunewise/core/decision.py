@@ -12,7 +12,7 @@ from typing import Literal, NamedTuple
 
 from tunewise.core import cost_findings, explain, texts
 from tunewise.core.costs import CostReport
-from tunewise.core.flowchart import FLOWCHART, Flowchart, Thresholds
+from tunewise.core.flowchart import FLOWCHART, UNANSWERED, Flowchart, Thresholds
 from tunewise.core.project import (
     SIGNS_AGAINST,
     SIGNS_FOR,
@@ -96,7 +96,9 @@ def signals(project: Project, t: Thresholds | None = None
             counted_as=explain.counted_as(present, user, suggestible, hint),
             note=notes.get(sign, "")))
     derived: dict[SignAgainstId, bool] = {
-        "small_dataset": a.example_count < t.examples_minimum or not a.examples_high_quality,
+        # Unknown until the data question is answered.
+        "small_dataset": a.example_count is not None and (
+            a.example_count < t.examples_minimum or a.examples_high_quality is False),
         "changing_requirements": a.changing_requirements,
         "general_knowledge": a.general_knowledge,
         "no_eval_criteria": a.no_eval_criteria,
@@ -114,10 +116,12 @@ class Walk(NamedTuple):
     stopped_at: str
     path: list[PathStep]
     answers: dict[str, str]  # question id -> the answer that routed it
+    unanswered: list[str]  # where the walk stopped for want of an answer, and those after it
 
 
 def walk(chart: Flowchart, a: Answers, check: FewShotCheck | None) -> Walk:
-    """Follow the flowchart from its first question until an answer leads to an outcome."""
+    """Follow the flowchart from its first question until an answer leads to an outcome, or
+    until a question has no answer yet (outcome UNANSWERED)."""
     path: list[PathStep] = []
     answers: dict[str, str] = {}
     node = chart.questions[0].id
@@ -125,11 +129,15 @@ def walk(chart: Flowchart, a: Answers, check: FewShotCheck | None) -> Walk:
     while node in order:
         question = chart.question(node)
         answer = question.rule(a, check, chart.thresholds)
+        if answer is None:
+            rest = chart.questions[order.index(node):]
+            missing = [q.id for q in rest if q.rule(a, check, chart.thresholds) is None]
+            return Walk(UNANSWERED, node, path, answers, missing)
         answers[node] = answer
         path.append(PathStep(question=node, answer=answer, detail=explain.step_detail(
             node, answer, a, check, chart.thresholds)))
         node = chart.next_after(question, answer)
-    return Walk(node, path[-1].question, path, answers)
+    return Walk(node, path[-1].question, path, answers, [])
 
 
 def diagram(chart: Flowchart, w: Walk, approach: str) -> Diagram:
@@ -139,15 +147,20 @@ def diagram(chart: Flowchart, w: Walk, approach: str) -> Diagram:
         given = w.answers.get(q.id)
         onward = chart.continue_to(q)
         taken_to = chart.next_after(q, given) if given is not None else None  # type: ignore[arg-type]
+        state = ("answered" if given is not None
+                 else "unanswered" if q.id in w.unanswered else "not_reached")
+        shown = {"yes": "yes", "no": "no", "untested": "not tried"}.get(given or "", "?")
         questions.append(DiagramQuestion(
-            id=q.id, short=chart.short(q), label=chart.label(q), answer=given,
-            exit_on=q.exit_on, exit_to=q.exit_to, continue_to=onward))
+            id=q.id, short=chart.short(q), label=chart.label(q), answer=given, state=state,
+            shown=shown if state != "not_reached" else "", exit_on=q.exit_on,
+            exit_to=q.exit_to, continue_to=onward))
         spine_answer = "no" if q.exit_on == "yes" else "yes"
+        tentative = given == "untested"  # not tried: carried on as if no, drawn as a guess
         edges.append(DiagramEdge(source=q.id, target=q.exit_to, answer=q.exit_on, side=True,
-                                 taken=taken_to == q.exit_to))
+                                 taken=taken_to == q.exit_to, tentative=tentative))
         edges.append(DiagramEdge(source=q.id, target=onward, answer=spine_answer, side=False,
-                                 taken=taken_to == onward))
-    outcomes = chart.outcomes()
+                                 taken=taken_to == onward, tentative=tentative))
+    outcomes = (*chart.outcomes(), UNANSWERED)
     return Diagram(
         questions=questions, final_outcome=chart.final_outcome, edges=edges, outcome=w.outcome,
         approach=approach,
@@ -192,13 +205,13 @@ def combination_help(combination: Combination) -> str:
 def _warnings(project: Project, check: FewShotCheck | None) -> list[Issue]:
     a = project.answers
     found: list[Issue] = []
-    if a.general_knowledge and not a.knowledge_gap:
+    if a.general_knowledge and a.knowledge_gap is False:
         found.append(Issue(id="knowledge_contradiction", message=explain.WARN_KNOWLEDGE))
-    if check is not None and a.few_shot_adequate != "untested":
+    if check is not None and a.few_shot_adequate in ("yes", "no"):
         said_yes = a.few_shot_adequate == "yes"
         if said_yes != check.passes:
             found.append(Issue(id="few_shot_contradiction",
-                               message=explain.warn_few_shot(a.few_shot_adequate, check)))
+                               message=explain.warn_few_shot(str(a.few_shot_adequate), check)))
     if (a.few_shot_score is None) != (a.quality_target is None):
         found.append(Issue(id="few_shot_incomplete", message=explain.WARN_FEW_SHOT_INCOMPLETE))
     if check is not None and a.no_eval_criteria:
@@ -206,7 +219,7 @@ def _warnings(project: Project, check: FewShotCheck | None) -> list[Issue]:
                            message=explain.warn_eval_criteria(check)))
     behaviour_signs = [s for s in ("style_voice", "domain_jargon", "output_format",
                                    "task_reasoning") if getattr(a, s)]
-    if behaviour_signs and not a.behavior_gap:
+    if behaviour_signs and a.behavior_gap is False:
         found.append(Issue(id="behavior_contradiction",
                            message=explain.warn_behaviour(behaviour_signs)))
     return [w.model_copy(update={"lift": explain.WARNING_LIFT[w.id]}) for w in found]
@@ -245,10 +258,12 @@ def _confidence(
     if outcome == "fine_tuning" and not any(s.present for s in v.signs_for):
         doubts.append(explain.DOUBT_NO_SIGNS)
     borderline = t.examples_to_fine_tune * t.borderline_data_factor
-    if outcome == "fine_tuning" and a.example_count < borderline:
-        doubts.append(explain.doubt_borderline_data(a.example_count, t))
+    if outcome == "fine_tuning" and a.examples < borderline:
+        doubts.append(explain.doubt_borderline_data(a.examples, t))
     if approach != outcome:
         doubts.append(explain.DOUBT_VETOED)
+    if outcome == UNANSWERED:
+        return "low", [explain.doubt_unanswered(v.walk.unanswered)]
     if outcome == "revisit_problem":
         return "low", [explain.DOUBT_REVISIT, *doubts]
     if not doubts:
@@ -290,8 +305,8 @@ def _combination_gaps(a: Answers, w: Walk, vetoes: list[SignAgainstId],
     gaps: list[str] = []
     if w.outcome == "prompt_engineering":
         gaps.append(explain.GAP_PROMPTING_ENOUGH)
-    if a.example_count < t.examples_to_fine_tune or not a.examples_high_quality:
-        gaps.append(explain.gap_examples(a.example_count, a.examples_high_quality, t))
+    if a.examples < t.examples_to_fine_tune or not a.examples_high_quality:
+        gaps.append(explain.gap_examples(a.examples, bool(a.examples_high_quality), t))
     gaps += [explain.BLOCKER_MESSAGE[v] for v in vetoes]
     return gaps
 
@@ -322,13 +337,13 @@ def _what_if(project: Project, chart: Flowchart,
         trials.append((explain.WHATIF_FEW_SHOT_YES, {"few_shot_adequate": "yes", **no_experiment}))
     else:
         trials.append((explain.WHATIF_FEW_SHOT_NO, {"few_shot_adequate": "no", **no_experiment}))
-    trials.append((explain.whatif_flag("knowledge_gap", a.knowledge_gap),
+    trials.append((explain.whatif_flag("knowledge_gap", bool(a.knowledge_gap)),
                    {"knowledge_gap": not a.knowledge_gap}))
-    trials.append((explain.whatif_flag("behavior_gap", a.behavior_gap),
+    trials.append((explain.whatif_flag("behavior_gap", bool(a.behavior_gap)),
                    {"behavior_gap": not a.behavior_gap}))
-    if a.example_count < t.examples_to_fine_tune or not a.examples_high_quality:
+    if a.examples < t.examples_to_fine_tune or not a.examples_high_quality:
         trials.append((explain.whatif_data(t),
-                       {"example_count": max(a.example_count, t.examples_to_fine_tune),
+                       {"example_count": max(a.examples, t.examples_to_fine_tune),
                         "examples_high_quality": True}))
     for veto in ("changing_requirements", "no_eval_criteria"):
         if getattr(a, veto):
@@ -339,6 +354,8 @@ def _what_if(project: Project, chart: Flowchart,
                    {"per_request_context": not a.per_request_context}))
 
     found: list[Counterfactual] = []
+    if current[0] == UNANSWERED:
+        return found  # nothing to flip until the questions are answered
     for change, update in trials:
         changed = project.model_copy(update={"answers": a.model_copy(update=update)})
         v = _verdict(changed, chart)
@@ -359,6 +376,8 @@ def recommended_row(approach: str, combination: str | None) -> tuple[ApproachId 
             "are collected.")
     if approach == "revisit_problem":
         return None, "No row is highlighted: the problem needs defining before any is built."
+    if approach == UNANSWERED:
+        return None, "No row is highlighted until the questions are answered."
     return approach, "The highlighted row is the recommendation."  # type: ignore[return-value]
 
 
@@ -401,7 +420,8 @@ def assess(project: Project, costs: CostReport | None = None,
         next_steps=explain.next_steps(project, outcome, v.approach, v.check, v.vetoes,
                                       v.combination, v.candidate, t),
         what_would_change=_what_if(project, chart, (v.approach, v.combination)),
-        headline=texts.headline(v.approach, v.combination),
+        headline=(explain.unanswered_headline(v.walk.unanswered) if outcome == UNANSWERED
+                  else texts.headline(v.approach, v.combination)),
         recommended_row=row,
         recommended_row_note=row_note,
         combination_parts=explain.combination_parts(

@@ -54,7 +54,7 @@ def q4_detail(a: Answers, passes: bool, t: Thresholds) -> str:
         enough = f"fewer than the {t.examples_to_fine_tune:,} needed to train on"
     else:
         enough = "not enough to train on yet"
-    return f"{a.example_count:,} examples, {quality}: {enough}."
+    return f"{a.examples:,} examples, {quality}: {enough}."
 
 
 def step_detail(question: str, answer: str, a: Answers, check: FewShotCheck | None,
@@ -147,13 +147,13 @@ BLOCKER_LIFT: dict[str, str] = {
 
 def small_dataset_message(a: Answers, t: Thresholds) -> str:
     if not a.examples_high_quality:
-        return f"The {a.example_count:,} examples are not yet vetted as high quality."
-    return (f"Only {a.example_count:,} good examples; fine-tuning wants "
+        return f"The {a.examples:,} examples are not yet vetted as high quality."
+    return (f"Only {a.examples:,} good examples; fine-tuning wants "
             f"{t.examples_to_fine_tune:,} or more.")
 
 
 def small_dataset_lift(a: Answers, t: Thresholds) -> str:
-    missing = max(0, t.examples_to_fine_tune - a.example_count)
+    missing = max(0, t.examples_to_fine_tune - a.examples)
     if missing and not a.examples_high_quality:
         return f"Collect {missing:,} more examples and review all of them for quality."
     if missing:
@@ -200,6 +200,31 @@ def combination_rule(combination: str, conditions: Sequence[str]) -> str:
     needs = ["behaviour is the gap", *(CONDITION_WORDS[c] for c in conditions)]
     listed = ", ".join(needs[:-1]) + f" and {needs[-1]}"
     return f"{APPROACH_LABELS[combination]} fits when {listed}."
+
+def question_list(ids: Sequence[str]) -> str:
+    """'Q2', 'Q2 and Q3', 'Q2-Q4' with an en dash (a run of three or more), 'Q1, Q3 and Q4'."""
+    names = [i.upper() for i in ids]
+    if len(names) >= 3 and ids == _run(ids):
+        return f"{names[0]}\N{EN DASH}{names[-1]}"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _run(ids: Sequence[str]) -> list[str]:
+    digits = [i[1:] for i in ids]
+    if not all(i[:1] == "q" and d.isdigit() for i, d in zip(ids, digits, strict=True)):
+        return []
+    first = int(digits[0])
+    return [f"q{first + k}" for k in range(len(ids))]
+
+
+def unanswered_headline(ids: Sequence[str]) -> str:
+    return f"None yet — answer {question_list(ids)} to get a recommendation"
+
+
+def doubt_unanswered(ids: Sequence[str]) -> str:
+    verb = "is" if len(ids) == 1 else "are"
+    return f"{question_list(ids)} {verb} not answered yet, so there is no verdict to be sure of."
+
 
 DOUBT_UNTESTED = "The few-shot experiment has not been run, so the first question is a guess."
 DOUBT_NO_SIGNS = "None of the six signs for fine-tuning is present."
@@ -331,6 +356,7 @@ def constraints_summary(present_against: Sequence[str], blockers: int, considere
 # ---- reasons and next steps ---------------------------------------------------------------
 
 _OUTCOME_REASON: dict[str, str] = {
+    "answer_questions": "Some questions on the way are not answered yet.",
     "prompt_engineering": "Few-shot prompting already does the job, so nothing needs training.",
     "rag": "The gap is knowledge: retrieval feeds the model the facts at question time.",
     "revisit_problem": (
@@ -444,8 +470,8 @@ def next_steps(
             "something else. The label that dominates is the real gap."
         )))
     need = t.examples_to_fine_tune
-    if outcome == "collect_data" or (candidate and a.example_count < need):
-        missing = max(0, need - a.example_count)
+    if outcome == "collect_data" or (candidate and a.examples < need):
+        missing = max(0, need - a.examples)
         steps.append(Reason(id="collect_examples", message=(
             f"Collect {missing:,} more reviewed examples (target {need:,}+); log good "
             "production answers as you go so the set grows by itself."

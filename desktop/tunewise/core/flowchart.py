@@ -19,6 +19,8 @@ from tunewise.core.results import FewShotCheck
 
 Answer = Literal["yes", "no", "untested"]
 Outcome = Literal["prompt_engineering", "rag", "revisit_problem", "fine_tuning", "collect_data"]
+# Where the walk ends when it reaches a question that has no answer yet.
+UNANSWERED = "answer_questions"
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ class Thresholds:
         return out
 
 
-AnswerRule = Callable[[Answers, FewShotCheck | None, Thresholds], Answer]
+# A rule gives the question's answer, or None while the user has not answered it.
+AnswerRule = Callable[[Answers, FewShotCheck | None, Thresholds], Answer | None]
 
 
 @dataclass(frozen=True)
@@ -99,23 +102,30 @@ class Flowchart:
         return (*dict.fromkeys(found), self.final_outcome)
 
 
-def _few_shot(a: Answers, check: FewShotCheck | None, t: Thresholds) -> Answer:
+def _few_shot(a: Answers, check: FewShotCheck | None, t: Thresholds) -> Answer | None:
     if check is not None:  # a measured experiment beats the plain answer
         return "yes" if check.passes else "no"
     return a.few_shot_adequate
 
 
-def _knowledge(a: Answers, check: FewShotCheck | None, t: Thresholds) -> Answer:
-    return "yes" if a.knowledge_gap else "no"
+def _yes_no(value: bool | None) -> Answer | None:
+    return None if value is None else "yes" if value else "no"
 
 
-def _behaviour(a: Answers, check: FewShotCheck | None, t: Thresholds) -> Answer:
-    return "yes" if a.behavior_gap else "no"
+def _knowledge(a: Answers, check: FewShotCheck | None, t: Thresholds) -> Answer | None:
+    return _yes_no(a.knowledge_gap)
 
 
-def _examples(a: Answers, check: FewShotCheck | None, t: Thresholds) -> Answer:
-    enough = a.example_count >= t.examples_to_fine_tune and a.examples_high_quality
-    return "yes" if enough else "no"
+def _behaviour(a: Answers, check: FewShotCheck | None, t: Thresholds) -> Answer | None:
+    return _yes_no(a.behavior_gap)
+
+
+def _examples(a: Answers, check: FewShotCheck | None, t: Thresholds) -> Answer | None:
+    if a.example_count is None:
+        return None
+    if a.example_count < t.examples_to_fine_tune:
+        return "no"  # too few, however good they are
+    return _yes_no(a.examples_high_quality)
 
 
 FLOWCHART = Flowchart(

@@ -78,6 +78,7 @@ Money = Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)]
 PricePerMTok = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Months = Annotated[int, Field(ge=0, le=120)]
+MAX_PRICE_OVERRIDES: Final = 50  # a plan prices at most 7 models; room for old ones kept
 
 
 def _aware(value: datetime) -> datetime:
@@ -115,8 +116,9 @@ class Metadata(Strict):
 class Answers(Strict):
     """The answers to the four questions and the signs for and against fine-tuning."""
 
-    # q1: can few-shot prompting do the job?
-    few_shot_adequate: FewShotAnswer = "untested"
+    # None means "not answered yet": the flowchart stops at the first unanswered question.
+    # q1: can few-shot prompting do the job? ("untested" is an answer: not tried yet.)
+    few_shot_adequate: FewShotAnswer | None = None
     few_shot_score: Share | None = Field(
         None, description="Quality the few-shot experiment reached (0 to 1)."
     )
@@ -124,11 +126,13 @@ class Answers(Strict):
         None, description="Quality the feature needs (0 to 1)."
     )
     # q2 and q3: what kind of gap is it?
-    knowledge_gap: bool = False
-    behavior_gap: bool = False
+    knowledge_gap: bool | None = None
+    behavior_gap: bool | None = None
     # q4: is there data to train on?
-    example_count: Annotated[int, Field(ge=0, le=10_000_000)] = 0
-    examples_high_quality: bool = False
+    example_count: Annotated[int, Field(ge=0, le=10_000_000)] | None = Field(
+        None, description="Examples of the wanted behaviour on hand (input and ideal output)."
+    )
+    examples_high_quality: bool | None = None
 
     # Signs for fine-tuning. None means "not answered": latency and cost_at_scale then follow
     # what the numbers suggest; the others count as absent.
@@ -149,9 +153,23 @@ class Answers(Strict):
     per_request_context: bool = False
     edge_case_rules: bool = False
 
+    @property
+    def examples(self) -> int:
+        """The example count as the engine counts it: 0 until answered."""
+        return self.example_count or 0
+
     sign_notes: dict[SignForId | SignAgainstId, LongText] = Field(
-        default_factory=dict, description="The user's notes on each sign, by sign id."
+        default_factory=dict, max_length=len(SIGNS_FOR) + len(SIGNS_AGAINST),
+        description="The user's notes on each sign, by sign id.",
     )
+
+
+class Workload(Strict):
+    """What every request carries and returns, whichever approach answers it."""
+
+    user_input_tokens: Tokens = Field(
+        200, description="The user's question plus any context each request brings.")
+    output_tokens: Tokens = Field(300, description="Length of a typical answer.")
 
 
 class ApproachInputs(Strict):
@@ -161,8 +179,9 @@ class ApproachInputs(Strict):
     system_prompt_tokens: Tokens = 0
     few_shot_tokens: Tokens = 0
     retrieved_tokens: Tokens = 0
-    user_input_tokens: Tokens = 200
-    output_tokens: Tokens = 300
+    # None takes the workload's figure; a number overrides it for this approach only.
+    user_input_tokens: Tokens | None = None
+    output_tokens: Tokens | None = None
     cached_share: Share = Field(0.0, description="Share of input tokens billed as cached.")
     engineering_hours: Hours = 0
     data_prep_hours: Hours = 0
@@ -199,33 +218,32 @@ class PriceOverride(Strict):
 
 def default_approaches() -> dict[ApproachId, ApproachInputs]:
     """A starting point close to the common case: long-prompted large model vs smaller ones."""
-    base = {"user_input_tokens": 200, "output_tokens": 300}
     return {
         "prompt_engineering": ApproachInputs(
             model="gpt-4o", system_prompt_tokens=2000, few_shot_tokens=1000,
-            engineering_hours=16, maintenance_hours_per_month=2, **base,
+            engineering_hours=16, maintenance_hours_per_month=2,
         ),
         "rag": ApproachInputs(
             model="gpt-4o-mini", system_prompt_tokens=500, retrieved_tokens=1500,
-            engineering_hours=80, monthly_fixed=70, maintenance_hours_per_month=10, **base,
+            engineering_hours=80, monthly_fixed=70, maintenance_hours_per_month=10,
         ),
         "fine_tuning": ApproachInputs(
             model="gpt-4o-mini", system_prompt_tokens=100, engineering_hours=40,
-            data_prep_hours=40, maintenance_hours_per_month=4, **base,
+            data_prep_hours=40, maintenance_hours_per_month=4,
         ),
         "fine_tuning+rag": ApproachInputs(
             model="gpt-4o-mini", system_prompt_tokens=100, retrieved_tokens=1500,
             engineering_hours=100, data_prep_hours=40, monthly_fixed=70,
-            maintenance_hours_per_month=12, **base,
+            maintenance_hours_per_month=12,
         ),
         "fine_tuning+prompt_engineering": ApproachInputs(
             model="gpt-4o-mini", system_prompt_tokens=400, engineering_hours=50,
-            data_prep_hours=40, maintenance_hours_per_month=5, **base,
+            data_prep_hours=40, maintenance_hours_per_month=5,
         ),
         "all_three": ApproachInputs(
             model="gpt-4o-mini", system_prompt_tokens=500, retrieved_tokens=1500,
             engineering_hours=110, data_prep_hours=40, monthly_fixed=70,
-            maintenance_hours_per_month=14, **base,
+            maintenance_hours_per_month=14,
         ),
     }
 
@@ -237,15 +255,38 @@ class CostInputs(Strict):
     )
     horizon_days: Annotated[int, Field(ge=1, le=3650)] = 365
     hourly_rate: Money = Field(100, description="Cost of one engineering hour.")
-    approaches: dict[ApproachId, ApproachInputs] = Field(default_factory=default_approaches)
+    workload: Workload = Field(default_factory=Workload)
+    approaches: dict[ApproachId, ApproachInputs] = Field(
+        default_factory=default_approaches, max_length=len(APPROACHES))
     training: TrainingInputs = Field(default_factory=TrainingInputs)
     retrieval: RetrievalInputs = Field(default_factory=RetrievalInputs)
-    price_overrides: dict[ModelRef, PriceOverride] = Field(default_factory=dict)
+    # Bounded so that every plan that loads also saves within the file size limit.
+    price_overrides: dict[ModelRef, PriceOverride] = Field(
+        default_factory=dict, max_length=MAX_PRICE_OVERRIDES,
+        description="Prices typed in by the user, by model.")
 
     def approach(self, approach: ApproachId) -> ApproachInputs:
         """The inputs for one approach; approaches missing from a file get the defaults."""
         found = self.approaches.get(approach)
         return found if found is not None else default_approaches()[approach]
+
+    def user_input_tokens(self, approach: ApproachId) -> int:
+        own = self.approach(approach).user_input_tokens
+        return own if own is not None else self.workload.user_input_tokens
+
+    def output_tokens(self, approach: ApproachId) -> int:
+        own = self.approach(approach).output_tokens
+        return own if own is not None else self.workload.output_tokens
+
+    def overrides_workload(self, approach: ApproachId) -> list[str]:
+        """Which workload figures this approach sets for itself ('user input', 'output')."""
+        spec = self.approach(approach)
+        found = []
+        if spec.user_input_tokens is not None:
+            found.append("user input")
+        if spec.output_tokens is not None:
+            found.append("output")
+        return found
 
 
 class Project(Strict):

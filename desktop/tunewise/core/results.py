@@ -69,7 +69,9 @@ class DiagramQuestion(Result):
     id: str
     short: str
     label: str
-    answer: str | None  # None where the walk stopped before this question
+    answer: str | None  # the answer that routed the walk; None if unanswered or not reached
+    state: str  # "answered", "unanswered" (the walk waits for it) or "not_reached"
+    shown: str  # the answer as drawn beside the question: "yes", "no", "not tried", "?" or ""
     exit_on: str  # the answer that leaves the spine
     exit_to: str  # the outcome that answer leads to
     continue_to: str  # the next question, or the final outcome under the last question
@@ -81,6 +83,7 @@ class DiagramEdge(Result):
     answer: str
     side: bool  # an exit to the right; otherwise down the spine
     taken: bool
+    tentative: bool = False  # taken on a guess ("not tried" carries on as if no)
 
 
 class Diagram(Result):
@@ -103,8 +106,8 @@ class Diagram(Result):
 
     def describe(self) -> str:
         """The walk in words, for tooltips and screen readers."""
-        reached = [q for q in self.questions if q.answer is not None]
-        steps = [f"{q.short} {q.answer}" for q in reached]
+        reached = [q for q in self.questions if q.state != "not_reached"]
+        steps = [f"{q.short} {q.shown}" for q in reached]
         stopped = reached[-1].id if reached else ""
         return "; ".join(steps) + f". Stopped at {stopped}: {self.outcome_labels[self.outcome]}."
 

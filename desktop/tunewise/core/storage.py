@@ -201,8 +201,60 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+# What version 2 assumed for answers and token counts a file left out.
+_V2_ANSWER_DEFAULTS: dict[str, object] = {
+    "few_shot_adequate": "untested", "knowledge_gap": False, "behavior_gap": False,
+    "example_count": 0, "examples_high_quality": False,
+}
+_V2_TOKENS = {"user_input_tokens": 200, "output_tokens": 300}
+
+
 def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
-    """Version 3 (Tunewise 0.2) bounds collections and states the workload once; see below."""
+    """Version 3 keeps unanswered questions unanswered, and states the workload once.
+
+    A version-2 file's missing answers meant no / not tried / 0 examples; they are written out
+    so the plan means what it meant. The most common (user input, output) pair across its
+    approaches becomes the workload; approaches that differ keep their own figures as
+    overrides, and approaches the file left out keep version 2's 200 / 300.
+    """
+    answers = doc.setdefault("answers", {})
+    if isinstance(answers, dict):
+        for key, value in _V2_ANSWER_DEFAULTS.items():
+            answers.setdefault(key, value)
+    costs = doc.setdefault("costs", {})
+    if not isinstance(costs, dict):
+        doc["schema_version"] = 3
+        return doc
+    approaches = costs.get("approaches")
+    if approaches is None:
+        approaches = {}
+    if isinstance(approaches, dict) and "workload" not in costs:
+        from tunewise.core.project import APPROACHES, default_approaches
+
+        specs = [spec for spec in approaches.values() if isinstance(spec, dict)]
+        for spec in specs:
+            for key, value in _V2_TOKENS.items():
+                spec.setdefault(key, value)
+        # Only whole numbers vote; anything else is left for validation to name.
+        pairs = [(spec["user_input_tokens"], spec["output_tokens"]) for spec in specs
+                 if type(spec["user_input_tokens"]) is int and type(spec["output_tokens"]) is int]
+        counts: dict[tuple[object, object], int] = {}
+        for pair in pairs:
+            counts[pair] = counts.get(pair, 0) + 1
+        user, output = (max(counts, key=lambda k: counts[k]) if counts
+                        else (_V2_TOKENS["user_input_tokens"], _V2_TOKENS["output_tokens"]))
+        costs["workload"] = {"user_input_tokens": user, "output_tokens": output}
+        for spec in specs:
+            if spec["user_input_tokens"] == user:
+                del spec["user_input_tokens"]
+            if spec["output_tokens"] == output:
+                del spec["output_tokens"]
+        if (user, output) != tuple(_V2_TOKENS.values()):
+            for approach in APPROACHES:
+                if approach not in approaches:
+                    spec = default_approaches()[approach].model_dump(exclude_none=True)
+                    approaches[approach] = {**spec, **_V2_TOKENS}
+            costs["approaches"] = approaches
     doc["schema_version"] = 3
     return doc
 

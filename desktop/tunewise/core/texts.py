@@ -15,6 +15,7 @@ APPROACH_LABELS: dict[str, str] = {
     "all_three": "All three combined",
     "collect_data": "Collect data (prompting meanwhile)",
     "revisit_problem": "Revisit the problem definition",
+    "answer_questions": "Answer the questions first",
 }
 
 # Outcomes in the small flowchart beside the wizard, where room is short.
@@ -24,6 +25,7 @@ OUTCOME_SHORT: dict[str, str] = {
     "revisit_problem": "Revisit the problem",
     "fine_tuning": "Fine-tune",
     "collect_data": "Collect data, prompt meanwhile",
+    "answer_questions": "Answer the questions",
 }
 
 CONFIDENCE_LABELS: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}

@@ -125,11 +125,15 @@ def _assumptions(ctx: Context) -> list[Flowable]:
     for approach in APPROACHES:
         spec = inputs.approach(approach)
         tokens = (spec.system_prompt_tokens + spec.few_shot_tokens + spec.retrieved_tokens
-                  + spec.user_input_tokens)
+                  + inputs.user_input_tokens(approach))
         hours = spec.engineering_hours + (spec.data_prep_hours if approach in USES_FINE_TUNING
                                           else 0)
         monthly = f"{money(spec.monthly_fixed)} + {spec.maintenance_hours_per_month:,.0f} h"
-        rows.append([texts.APPROACH_LABELS[approach], f"{tokens:,}", f"{spec.output_tokens:,}",
+        own = inputs.overrides_workload(approach)
+        star_in = " *" if "user input" in own else ""
+        star_out = " *" if "output" in own else ""
+        rows.append([texts.APPROACH_LABELS[approach], f"{tokens:,}{star_in}",
+                     f"{inputs.output_tokens(approach):,}{star_out}",
                      texts.percent(spec.cached_share), f"{hours:,.0f} h", monthly])
     sources: list[list[str | Flowable]] = []
     for approach in APPROACHES:
@@ -145,7 +149,10 @@ def _assumptions(ctx: Context) -> list[Flowable]:
               header=["Approach", "Input tokens", "Output tokens", "Cached", "Upfront hours",
                       "Monthly bills + upkeep"], right=(1, 2, 3, 4, 5)),
         gap(3),
-        para("Tokens are per request. Retrieval approaches also embed each user input to "
+        para(f"Tokens are per request. Every approach carries the workload of "
+             f"{inputs.workload.user_input_tokens:,} user-input and "
+             f"{inputs.workload.output_tokens:,} output tokens, except where marked * (that "
+             "approach sets its own). Retrieval approaches also embed each user input to "
              "search with it.", "small"),
         Heading("Price sources", "costs-prices", level=1, style="h2"),
         table(sources, [w * 0.25, w * 0.75], header=["Approach", "Where the prices come from"]),
