@@ -10,24 +10,82 @@ from collections.abc import Sequence
 from typing import TypeAlias
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from tunewise.report.styles import ACCENT, RULE, ZEBRA, markup, styles
+from tunewise.report.script import BidiParagraph, has_rtl, visual
+from tunewise.report.styles import ACCENT, RULE, ZEBRA, markup, plain, styles
+
+# A table row taller than a page may split inside the row, leaving at least this much (points)
+# on either side; without it reportlab gives up on the whole document.
+SPLIT_IN_ROW = 30
 
 
 class Heading(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
-    """A section heading that also becomes an entry in the PDF's outline (bookmarks)."""
+    """A section heading that also becomes an entry in the PDF's outline (bookmarks).
+
+    A heading is one line of thought: line breaks in user text (a plan's name) become spaces,
+    so it never grows taller than a page and never needs splitting.
+    """
 
     def __init__(self, text: str, key: str, *, level: int = 0, style: str = "h1") -> None:
-        super().__init__(markup(text), styles()[style])
+        text = " ".join(text.split("\n"))
+        super().__init__(markup(visual(text)), styles()[style])
         self.outline_title = text
         self.outline_key = key
         self.outline_level = level
 
 
-def para(text: str, style: str = "body") -> Paragraph:
-    """A paragraph of plain (user or report) text, escaped."""
-    return Paragraph(markup(text), styles()[style])
+def para(text: str, style: str = "body") -> Flowable:
+    """A paragraph of plain (user or report) text, escaped; right-to-left script shaped."""
+    return text_paragraph(text, styles()[style])
+
+
+def text_paragraph(text: str, style: ParagraphStyle, **kw: object) -> Flowable:
+    """Plain text as a Paragraph, or as a BidiParagraph when it holds right-to-left script."""
+    if has_rtl(text) and not kw:
+        return BidiParagraph(plain(text), style)
+    return Paragraph(markup(text), style, **kw)
+
+
+LINES_PER_PIECE = 24
+CHARS_PER_PIECE = 2400
+
+
+def _pieces(text: str) -> list[str]:
+    """Long text in pieces of a few lines each, cut at line ends (or spaces, if it must)."""
+    pieces: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        while len(line) > CHARS_PER_PIECE:
+            cut = line.rfind(" ", CHARS_PER_PIECE // 2, CHARS_PER_PIECE)
+            cut = cut + 1 if cut > 0 else CHARS_PER_PIECE
+            pieces.extend(["\n".join([*lines, line[:cut]])] if lines else [line[:cut]])
+            lines, size, line = [], 0, line[cut:]
+        if lines and (len(lines) >= LINES_PER_PIECE or size + len(line) > CHARS_PER_PIECE):
+            pieces.append("\n".join(lines))
+            lines, size = [], 0
+        lines.append(line)
+        size += len(line)
+    pieces.append("\n".join(lines))
+    return pieces
+
+
+def long_text(text: str, style: str = "body") -> list[Flowable]:
+    """User text of any length the schema allows (10,000 characters, thousands of lines).
+
+    One Paragraph that long is laid out again for every page it is split over; pieces of a
+    couple of dozen lines each keep a long note to one layout pass.
+    """
+    pieces = _pieces(text)
+    if len(pieces) == 1:
+        return [para(text, style)]
+    base = styles()[style]
+    joined = ParagraphStyle(f"{base.name}-piece", parent=base, spaceAfter=0)
+    out = [text_paragraph(piece, joined) for piece in pieces[:-1]]
+    out.append(text_paragraph(pieces[-1], base))
+    return out
 
 
 def rich(markup_text: str, style: str = "body") -> Paragraph:
@@ -36,7 +94,7 @@ def rich(markup_text: str, style: str = "body") -> Paragraph:
 
 
 def bullets(items: Sequence[str], style: str = "bullet") -> list[Flowable]:
-    return [Paragraph(markup(item), styles()[style], bulletText="•") for item in items]
+    return [Paragraph(markup(visual(item)), styles()[style], bulletText="•") for item in items]
 
 
 Cell: TypeAlias = str | Flowable
@@ -62,11 +120,12 @@ def table(rows: Sequence[Sequence[Cell]], widths: Sequence[float], *,
         for i, cell in enumerate(row):
             if isinstance(cell, str):
                 name = ("cell_right" if i in right else "cell") + ("_bold" if stressed else "")
-                cells.append(Paragraph(markup(cell), s[name]))
+                cells.append(text_paragraph(cell, s[name]))
             else:
                 cells.append(cell)
         data.append(cells)
-    result = Table(data, colWidths=list(widths), repeatRows=offset, hAlign="LEFT")
+    result = Table(data, colWidths=list(widths), repeatRows=offset, hAlign="LEFT",
+                   splitInRow=SPLIT_IN_ROW)
     commands: list[tuple[object, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 5),
@@ -94,9 +153,10 @@ def key_values(pairs: Sequence[tuple[str, Cell]], width: float, key_share: float
     s = styles()
     rows: list[list[Cell]] = []
     for key, value in pairs:
-        cell = Paragraph(markup(value), s["cell"]) if isinstance(value, str) else value
+        cell = text_paragraph(value, s["cell"]) if isinstance(value, str) else value
         rows.append([Paragraph(markup(key), s["cell_bold"]), cell])
-    result = Table(rows, colWidths=[width * key_share, width * (1 - key_share)], hAlign="LEFT")
+    result = Table(rows, colWidths=[width * key_share, width * (1 - key_share)], hAlign="LEFT",
+                   splitInRow=SPLIT_IN_ROW)
     result.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 5),

@@ -35,10 +35,18 @@ def nice_ticks(high: float, target: int = 5, min_step: float = 0.0) -> list[floa
     return [i * step for i in range(count + 1)]
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def short_money(value: float) -> str:
-    """Axis labels: $0, $750, $12k, $1.5M, $3B; absurd sizes in scientific notation."""
+    """Axis labels: $0, $750, $12k, $1.5M, $3B, $250T; beyond that $2.5 times 10 to the 27."""
     if value >= 1e15:
-        return f"${value:.1e}"
+        exponent = math.floor(math.log10(value))
+        mantissa = value / 10.0**exponent
+        if round(mantissa, 2) >= 10:
+            mantissa, exponent = mantissa / 10, exponent + 1
+        text = f"{mantissa:.2f}".rstrip("0").rstrip(".")
+        return f"${text}\N{MULTIPLICATION SIGN}10{str(exponent).translate(_SUPERSCRIPT)}"
     for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if value >= size:
             text = f"{value / size:.2f}".rstrip("0").rstrip(".")
@@ -138,8 +146,10 @@ def cost_chart(costs: CostReport, width: float, height: float = 250,
 # ---- the decision flowchart ---------------------------------------------------------------
 
 
-def _arrow(group: Group, points: list[float], colour: colors.Color, width: float) -> None:
-    group.add(PolyLine(points, strokeColor=colour, strokeWidth=width))
+def _arrow(group: Group, points: list[float], colour: colors.Color, width: float,
+           dashed: bool = False) -> None:
+    group.add(PolyLine(points, strokeColor=colour, strokeWidth=width,
+                       strokeDashArray=[4, 3] if dashed else None))
     (xa, ya), (xb, yb) = (points[-4], points[-3]), (points[-2], points[-1])
     angle = math.atan2(yb - ya, xb - xa)
     size = 4.5 + width
@@ -167,6 +177,8 @@ def flowchart(assessment: Assessment, width: float) -> Drawing:
     regular, bold = register_fonts()
     chart = assessment.diagram
     taken = {(e.source, e.target) for e in chart.edges if e.taken}
+    # "Not tried" carries on as if no; drawn dashed, as the guess it is.
+    tentative = {(e.source, e.target) for e in chart.edges if e.tentative}
     row_h, box_h = 66.0, 46.0
     badge_w, q_x, q_w = 58.0, 70.0, 196.0
     out_w = min(160.0, width - q_x - q_w - 60)
@@ -185,20 +197,24 @@ def flowchart(assessment: Assessment, width: float) -> Drawing:
 
     for index, question in enumerate(chart.questions):
         y = row_y(index)
-        on_path = question.answer is not None
+        on_path = question.state == "answered"
         _question_box(drawing, question, q_x, y, q_w, box_h, on_path, regular, bold, light, grey)
-        # The answer given, beside its question.
-        if question.answer is not None:
+        # The answer given, beside its question; an open question waits with a "?".
+        if question.state == "answered":
             _box(drawing, 0, y + box_h / 2 - 11, badge_w, 22,
-                 [(question.answer.upper(), bold, 8.5)],
+                 [(question.shown.upper(), bold, 8.5 if len(question.shown) < 5 else 7.0)],
                  fill=ACCENT, stroke=ACCENT, ink=colors.white, stroke_width=0.8)
+        elif question.state == "unanswered":
+            _box(drawing, 0, y + box_h / 2 - 11, badge_w, 22, [("? open", bold, 8.5)],
+                 fill=colors.white, stroke=ACCENT, ink=ACCENT, stroke_width=0.8)
         else:
             drawing.add(String(badge_w / 2, y + box_h / 2 - 3, "not reached", fontName=regular,
                                fontSize=7.5, fillColor=grey, textAnchor="middle"))
         # Side exit to an outcome on the right.
         colour, stroke, font = edge_style(question.id, question.exit_to)
         mid = y + box_h / 2
-        _arrow(drawing, [q_x + q_w, mid, out_x - 2, mid], colour, stroke)
+        _arrow(drawing, [q_x + q_w, mid, out_x - 2, mid], colour, stroke,
+               (question.id, question.exit_to) in tentative)
         drawing.add(String(q_x + q_w + 8, mid + 4, question.exit_on, fontName=font,
                            fontSize=8, fillColor=colour))
         _outcome_box(drawing, out_x, y, out_w, box_h, question.exit_to, assessment, regular, bold)
@@ -207,7 +223,8 @@ def flowchart(assessment: Assessment, width: float) -> Drawing:
         colour, stroke, font = edge_style(question.id, question.continue_to)
         cx = q_x + q_w / 2
         next_top = row_y(index + 1) + box_h
-        _arrow(drawing, [cx, y, cx, next_top + 1], colour, stroke)
+        _arrow(drawing, [cx, y, cx, next_top + 1], colour, stroke,
+               (question.id, question.continue_to) in tentative)
         drawing.add(String(cx + 6, (y + next_top) / 2 - 3, spine_answer, fontName=font,
                            fontSize=8, fillColor=colour))
     _outcome_box(drawing, q_x, row_y(len(chart.questions)), q_w, box_h, chart.final_outcome,

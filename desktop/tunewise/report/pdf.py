@@ -30,6 +30,7 @@ from tunewise.report.charts import _fit
 from tunewise.report.context import Context
 from tunewise.report.cost_section import cost_section
 from tunewise.report.fonts import register_fonts
+from tunewise.report.script import visual
 from tunewise.report.styles import (
     MARGIN_BOTTOM,
     MARGIN_TOP,
@@ -96,8 +97,8 @@ class _ReportTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab is un
         canv.drawString(MARGIN_X, top, label)
         canv.setFont(regular, 7.5)
         room = width - 2 * MARGIN_X - canv.stringWidth(label, bold, 7.5) - 24
-        name = _fit(plain(self.ctx.evaluation.project.metadata.name).replace("\n", " "),
-                    regular, 7.5, room)
+        name = plain(self.ctx.evaluation.project.metadata.name).replace("\n", " ")
+        name = _fit(visual(name), regular, 7.5, room)
         canv.drawRightString(width - MARGIN_X, top, name)
         bottom = MARGIN_BOTTOM - 12
         canv.line(MARGIN_X, bottom + 9, width - MARGIN_X, bottom + 9)

@@ -18,12 +18,14 @@ from tunewise.report.blocks import (
     bullets,
     gap,
     key_values,
+    long_text,
     para,
     rich,
     table,
 )
 from tunewise.report.charts import flowchart
 from tunewise.report.context import Context
+from tunewise.report.script import project_text, unprintable, unprintable_sentence
 from tunewise.report.styles import (
     ACCENT,
     BAD,
@@ -35,6 +37,10 @@ from tunewise.report.styles import (
     markup,
     styles,
 )
+
+# A note longer than this would make its table row taller than a page: it prints in full under
+# the tables, and its cell points there.
+INLINE_NOTE_CHARS = 280
 
 SECTION_TITLES = ("Summary", "Decision path", "Signals", "Blockers and warnings", "Costs",
                   "Combination strategy", "Next steps")
@@ -66,8 +72,12 @@ def title_block(ctx: Context) -> list[Flowable]:
          Paragraph(markup(f"Confidence: {a.confidence_label.lower()}"),
                    s["banner_label"])],
         ctx.width, fill=ACCENT, edge=ACCENT)
-    return [rich("LLM CUSTOMISATION PLANNING REPORT", "small"), title,
-            para(subtitle, "subtitle"), facts, gap(14), banner]
+    out: list[Flowable] = [rich("LLM CUSTOMISATION PLANNING REPORT", "small"), title,
+                           *long_text(subtitle, "subtitle"), facts, gap(14), banner]
+    missing = unprintable_sentence(unprintable(project_text(project)))
+    if missing:  # never silent boxes: say which characters the font lacks
+        out += [gap(8), boxed([para(missing, "cell")], ctx.width, fill=WARN_LIGHT, edge=WARN)]
+    return out
 
 
 # ---- 2. summary ---------------------------------------------------------------------------
@@ -146,11 +156,14 @@ def decision_path(ctx: Context) -> list[Flowable]:
     for question in a.diagram.questions:
         step = answered.get(question.id)
         label = f"{question.id.upper()}  {question.label}"
-        if step is None:
+        if question.state == "unanswered":
+            rows.append([label, rich("<b>?</b>", "cell"),
+                         para("Not answered yet; the recommendation waits for it.", "cell")])
+        elif step is None:
             rows.append([label, para("not reached", "cell_muted"),
                          para("The questions stopped earlier.", "cell_muted")])
         else:
-            rows.append([label, rich(f"<b>{markup(step.answer.upper())}</b>", "cell"),
+            rows.append([label, rich(f"<b>{markup(question.shown.upper())}</b>", "cell"),
                          step.detail])
     w = ctx.width
     out += [Heading("Your answers", "decision-answers", level=1, style="h2"),
@@ -200,20 +213,33 @@ def signals(ctx: Context) -> list[Flowable]:
                     f'<font size="7.5" color="#5F6B7A">{markup(texts.SIGN_HELP[sign_id])}</font>',
                     "cell")
 
+    long_notes: list[tuple[str, str]] = []
+
+    def note_cell(sign_id: str, note: str) -> str:
+        if len(note) <= INLINE_NOTE_CHARS:
+            return note or "—"
+        long_notes.append((texts.SIGN_LABELS[sign_id], note))
+        return f"See note {len(long_notes)} under “Your notes in full”."
+
     rows_for: list[list[str | Flowable]] = []
     for signal in a.signals_for:
         suggested = ("Yes" if signal.suggested else "No") if signal.suggestible else "—"
         answer = ("Not answered" if signal.user_answer is None
                   else "Yes" if signal.user_answer else "No")
         rows_for.append([sign_cell(signal.id), _yes_no(signal.present), suggested, answer,
-                         signal.note or "—"])
+                         note_cell(signal.id, signal.note)])
     rows_against: list[list[str | Flowable]] = []
     for signal in a.signals_against:
         answer = "Worked out" if signal.derived else ("Yes" if signal.present else "No")
         rows_against.append([sign_cell(signal.id), _yes_no(signal.present), "—", answer,
-                             signal.note or "—"])
+                             note_cell(signal.id, signal.note)])
     present_for = sum(s.present for s in a.signals_for)
     present_against = sum(s.present for s in a.signals_against)
+    in_full: list[Flowable] = []
+    if long_notes:
+        in_full.append(Heading("Your notes in full", "signals-notes", level=1, style="h2"))
+        for number, (label, note) in enumerate(long_notes, start=1):
+            in_full += [para(f"{number}. {label}", "h2"), *long_text(note)]
     return [
         CondPageBreak(200),
         Heading("Signals", "signals"),
@@ -224,6 +250,7 @@ def signals(ctx: Context) -> list[Flowable]:
         table(rows_for, widths, header=header),
         Heading("Signs against fine-tuning", "signals-against", level=1, style="h2"),
         table(rows_against, widths, header=header),
+        *in_full,
     ]
 
 
@@ -321,5 +348,5 @@ def next_steps(ctx: Context) -> list[Flowable]:
         out.append(para("No further steps: build the recommended approach."))
     if project.notes.strip():
         out += [Heading("Notes from the plan", "notes", level=1, style="h2"),
-                para(project.notes)]
+                *long_text(project.notes)]
     return out

@@ -58,7 +58,7 @@ def default_paper(environ: Mapping[str, str] | None = None) -> Paper:
     return "a4"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def plain(text: str) -> str:
