@@ -6,13 +6,18 @@
     tunewise report FILE -o OUT.pdf [--paper a4|letter]
     tunewise schema
 
-Bad input exits with code 2 and one clear line on stderr, never a traceback.
+Bad input exits with code 2 and one clear line on stderr, never a traceback: a file that is
+not a project, an output that would replace the project, output that cannot be written (a
+full disk, a closed pipe, a terminal encoding that cannot show the plan's text). Text from the
+command line or a file is escaped and shortened before it is echoed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,16 +28,68 @@ SUBCOMMANDS = ("evaluate", "report", "schema")
 # Not in --help: a self-check for release builds and CI, not something users need.
 SMOKE_TEST = "--smoke-test"
 EXIT_BAD_INPUT = 2
+MAX_MESSAGE = 400
+# Anything that would break the one line or reach the terminal as a command: C0 and C1
+# controls, line and paragraph separators, and direction overrides.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(message: str, limit: int = MAX_MESSAGE) -> str:
+    """A message made safe for one terminal line: escapes shown as text, length capped."""
+    safe = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", message)
+    return safe if len(safe) <= limit else safe[:limit - 1] + "…"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"tunewise: {message}\n")
+        self.exit(EXIT_BAD_INPUT, f"tunewise: {one_line(message)}\n")
 
 
 def _fail(message: str) -> int:
-    print(f"tunewise: {message}", file=sys.stderr)
+    text = f"tunewise: {one_line(message)}\n"
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (OSError, ValueError):  # no stderr to speak of; the exit code still says it
+        pass
     return EXIT_BAD_INPUT
+
+
+def _silence_stdout() -> None:
+    """After stdout failed, point it at the null device so the exit does not fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _encodable(text: str) -> bool:
+    """Whether stdout can take the text as it is set up (a cp1252 console cannot take Cyrillic)."""
+    if getattr(sys.stdout, "errors", "strict") != "strict":
+        return True  # the user chose to replace or escape what does not fit
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _emit(text: str) -> int:
+    """Write the command's output; 0, or 2 with one line on stderr if it cannot be written."""
+    if not _encodable(text):
+        return _fail(f"the output has characters this terminal's encoding "
+                     f"({sys.stdout.encoding}) cannot show; set PYTHONIOENCODING=utf-8 or use "
+                     "--json.")
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except OSError as error:
+        _silence_stdout()
+        return _fail(f"could not write the output: {error.strerror or error}.")
+    return 0
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -61,10 +118,28 @@ def _evaluate(args: argparse.Namespace) -> int:
     except (ProjectFileError, PriceError) as error:
         return _fail(str(error))
     if args.json:
-        print(json.dumps(to_json(result), indent=2, ensure_ascii=False))
-    else:
-        print(to_text(result))
-    return 0
+        text = json.dumps(to_json(result), indent=2, ensure_ascii=False)
+        if not _encodable(text):  # \u escapes say the same thing in any encoding
+            text = json.dumps(to_json(result), indent=2, ensure_ascii=True)
+        return _emit(text)
+    return _emit(to_text(result))
+
+
+def _output_problem(source: Path, output: Path) -> str | None:
+    """Why writing the report to `output` would destroy something, if it would."""
+    from tunewise.core.storage import EXTENSION, quoted
+
+    if output.suffix.lower() == EXTENSION:
+        return (f"the report is a PDF; {quoted(output.name)} is a project file name. "
+                "Choose an output name ending in .pdf.")
+    try:
+        same = os.path.samefile(source, output)
+    except OSError:
+        same = source.resolve() == output.resolve()
+    if same:
+        return (f"the output {quoted(output.name)} is the project file itself; choose another "
+                "name for the report.")
+    return None
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -75,22 +150,26 @@ def _report(args: argparse.Namespace) -> int:
         from tunewise.report.pdf import write_report
     except ImportError as error:
         return _fail(f"the report module is not available in this build ({error}).")
+    from tunewise.core.storage import quoted
+
+    problem = _output_problem(args.file, args.output)
+    if problem is not None:
+        return _fail(problem)
     try:
         project = load_project(args.file)
         write_report(project, args.output, paper=args.paper)
     except (ProjectFileError, PriceError) as error:
         return _fail(str(error))
     except OSError as error:
-        return _fail(f"could not write '{args.output}': {error.strerror or error}.")
-    print(f"Wrote {args.output}")
-    return 0
+        return _fail(f"could not write {quoted(str(args.output), 120)}: "
+                     f"{error.strerror or error}.")
+    return _emit(f"Wrote {args.output}")
 
 
 def _schema() -> int:
     from tunewise.core.project import Project
 
-    print(json.dumps(Project.model_json_schema(), indent=2))
-    return 0
+    return _emit(json.dumps(Project.model_json_schema(), indent=2))
 
 
 def _smoke_test(extra: list[str]) -> int:
