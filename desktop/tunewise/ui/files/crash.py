@@ -5,6 +5,10 @@ handler that writes a rotating log in the platform's log folder, asks every regi
 write its recovery copy, and shows an error dialog with a "copy details" button, while the app
 keeps running. Qt's own warnings go to the same log, and faulthandler writes native crashes
 there too.
+
+A log folder that cannot be written never stops the app: logging then goes to stderr only, and
+`log_problem` says why. The dialog says only what is true: that the changes were copied, or
+that they could not be (and why), and where the log is, or that there is none.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import QApplication
 
 from tunewise import __version__
 from tunewise.ui import dialogs
+from tunewise.ui.files.autosave import CopyResult, CopyStatus
 
 LOG_NAME = "tunewise.log"
 LOG_BYTES = 1_000_000
@@ -63,7 +68,9 @@ class CrashGuard(QObject):
     def __init__(self, log_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.log_dir = log_dir
-        self.savers: list[Callable[[], None]] = []
+        # Each writes a recovery copy; a result that is not a CopyResult counts as written.
+        self.savers: list[Callable[[], object]] = []
+        self.log_problem: str | None = None
         self._handler: RotatingFileHandler | None = None
         self._fault_file: IO[str] | None = None
         self._previous_hooks: tuple[Any, Any] | None = None
@@ -76,15 +83,26 @@ class CrashGuard(QObject):
         return self.log_dir / LOG_NAME
 
     def install(self) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        self._handler = RotatingFileHandler(self.log_path, maxBytes=LOG_BYTES,
-                                            backupCount=LOG_BACKUPS, encoding="utf-8")
-        self._handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(self._handler)
         log.setLevel(logging.INFO)
+        try:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            self._handler = RotatingFileHandler(self.log_path, maxBytes=LOG_BYTES,
+                                                backupCount=LOG_BACKUPS, encoding="utf-8")
+            self._fault_file = (self.log_dir / "native-crash.log").open("a", encoding="utf-8")
+        except OSError as error:
+            if self._handler is not None:
+                self._handler.close()
+                self._handler = None
+            self.log_problem = (f"the log folder {self.log_dir} cannot be written "
+                                f"({str(error.strerror or error).lower()})")
+            print(f"tunewise: no log file: {self.log_problem}", file=sys.stderr)
+        if self._handler is not None:
+            self._handler.setFormatter(
+                logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+            log.addHandler(self._handler)
         log.info("Tunewise %s started", __version__)
-        self._fault_file = (self.log_dir / "native-crash.log").open("a", encoding="utf-8")
-        faulthandler.enable(file=self._fault_file)
+        if self._fault_file is not None:
+            faulthandler.enable(file=self._fault_file)
         self._previous_hooks = (sys.excepthook, threading.excepthook)
         sys.excepthook = self._excepthook
         threading.excepthook = self._threading_hook
@@ -138,22 +156,33 @@ class CrashGuard(QObject):
             return
         self._handling = True
         try:
-            saved = self._save_work()
+            results = self._save_work()
             message = (f"Tunewise hit an unexpected error ({exc_type.__name__}: {exc}). "
                        "It is still running.")
-            if saved:
+            failed = [r.reason for r in results if r.status is CopyStatus.FAILED]
+            if failed:
+                message += (" Your unsaved changes could not be copied to a recovery file: "
+                            f"{failed[0]}. Save them now, under another name if need be.")
+            elif any(r.status is CopyStatus.WRITTEN for r in results):
                 message += " Your unsaved changes were copied to a recovery file."
-            message += f"\n\nThe details are in the log: {self.log_path}"
+            if self._handler is not None:
+                message += f"\n\nThe details are in the log: {self.log_path}"
+            else:
+                message += ("\n\nThere is no log to look in "
+                            f"({self.log_problem or 'logging is off'}); use Copy Details.")
             dialogs.crash(QApplication.activeWindow(), message, details)
         finally:
             self._handling = False
 
-    def _save_work(self) -> bool:
-        saved = False
+    def _save_work(self) -> list[CopyResult]:
+        results: list[CopyResult] = []
         for saver in list(self.savers):
             try:
-                saver()
-                saved = True
-            except Exception:  # a broken saver must not stop the others
+                result = saver()
+            except Exception as error:  # a broken saver must not stop the others
                 log.exception("Writing a recovery copy failed")
-        return saved
+                results.append(CopyResult(CopyStatus.FAILED, f"{type(error).__name__}: {error}"))
+            else:
+                results.append(result if isinstance(result, CopyResult)
+                               else CopyResult(CopyStatus.WRITTEN))
+        return results
