@@ -304,3 +304,26 @@ def test_failed_write_leaves_no_temporary(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.undo()
     assert load_project(path).metadata.name == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.tunewise"]
+
+
+def test_a_failed_write_to_a_hard_linked_file_keeps_its_old_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "plan.tunewise"
+    save_project(OLD, path)
+    os.link(path, tmp_path / "twin.tunewise")
+    before = path.read_bytes()
+    real_truncate = os.ftruncate
+    calls: list[int] = []
+
+    def fail_first(fd: int, length: int) -> None:
+        calls.append(length)
+        if len(calls) == 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_truncate(fd, length)
+
+    monkeypatch.setattr(files.os, "ftruncate", fail_first)
+    with pytest.raises(ProjectFileError, match="disk is full"):
+        save_project(Project(metadata=Metadata(name="new"), notes="n" * 5000), path)
+    monkeypatch.setattr(files.os, "ftruncate", real_truncate)
+    assert path.read_bytes() == before == (tmp_path / "twin.tunewise").read_bytes()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -233,11 +233,22 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> Path:
 
 
 def _write_in_place(target: Path, data: bytes) -> None:
-    fd = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    """Overwrite a hard-linked file's bytes; if that fails midway, put the old bytes back."""
+    fd = os.open(target, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
     try:
-        _write_all(fd, data)
-        os.ftruncate(fd, len(data))
-        os.fsync(fd)
+        old = os.read(fd, max(os.fstat(fd).st_size, 0) + 1)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            _write_all(fd, data)
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.lseek(fd, 0, os.SEEK_SET)
+                _write_all(fd, old)
+                os.ftruncate(fd, len(old))
+                os.fsync(fd)
+            raise
     finally:
         os.close(fd)
 
