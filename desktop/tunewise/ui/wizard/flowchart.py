@@ -1,7 +1,9 @@
 """The decision flowchart as a small painted diagram, with the path taken highlighted.
 
 It draws `Assessment.diagram` (the core's flowchart with the walk through it) and never decides
-anything. Clicking a question asks the window to show that question's page.
+anything. Clicking a question asks the window to show that question's page. Its colours come
+from the palette when it paints (see `FlowColours`), so it reads in light and dark and follows a
+palette change at run time.
 """
 
 from __future__ import annotations
@@ -9,16 +11,68 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from tunewise.core.results import Assessment
+from tunewise.ui.theme import MARK_CONTRAST, TEXT_CONTRAST, mix, readable
 
-ACCENT = QColor("#0072B2")
-STOP = QColor("#009E73")
-VETO = QColor("#D55E00")
-MUTED = QColor("#9a9a9a")
-TEXT = QColor("#1a1a1a")
+# Hues with a meaning of their own (Okabe-Ito, as in the report); lightness follows the palette.
+STOP_HUE = QColor("#009E73")
+VETO_HUE = QColor("#D55E00")
+
+
+@dataclass(frozen=True)
+class FlowColours:
+    """Every colour of one paint, derived from the widget's palette."""
+
+    background: QColor
+    text: QColor  # on the background: taken edges' labels
+    muted: QColor  # on the background: edges not taken, their labels
+    accent: QColor  # the path taken
+    path_fill: QColor
+    stop: QColor
+    stop_fill: QColor
+    veto: QColor
+    veto_fill: QColor
+    idle_fill: QColor  # boxes off the path
+    box_text: QColor  # on any box fill
+    idle_text: QColor  # on idle_fill
+
+    @classmethod
+    def from_palette(cls, palette: QPalette) -> FlowColours:
+        role = QPalette.ColorRole
+        window = palette.color(role.Window)
+        base = palette.color(role.Base)
+        text = palette.color(role.WindowText)
+        box_text = palette.color(role.Text)
+        accent = readable(palette.color(role.Highlight), window, MARK_CONTRAST)
+        stop = readable(STOP_HUE, window, MARK_CONTRAST)
+        veto = readable(VETO_HUE, window, MARK_CONTRAST)
+        idle_fill = mix(base, window, 0.5)
+        return cls(
+            background=window,
+            text=readable(text, window),
+            muted=readable(mix(text, window, 0.45), window, TEXT_CONTRAST),
+            accent=accent,
+            path_fill=mix(base, accent, 0.16),
+            stop=stop,
+            stop_fill=mix(base, stop, 0.16),
+            veto=veto,
+            veto_fill=mix(base, veto, 0.16),
+            idle_fill=idle_fill,
+            box_text=box_text,
+            idle_text=readable(mix(box_text, idle_fill, 0.35), idle_fill, TEXT_CONTRAST),
+        )
 
 
 @dataclass
@@ -37,6 +91,7 @@ class FlowchartWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.assessment: Assessment | None = None
+        self.colours = FlowColours.from_palette(self.palette())
         self.setMinimumSize(250, 400)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Decision flowchart")
@@ -59,6 +114,10 @@ class FlowchartWidget(QWidget):
         return self.assessment.diagram.describe() if self.assessment is not None else ""
 
     # ---- layout -------------------------------------------------------------------------
+
+    def node_rect(self, key: str) -> QRectF | None:
+        """Where a question's or an outcome's box is drawn, in widget coordinates."""
+        return next((n.rect for n in self._layout() if n.key == key), None)
 
     def _layout(self) -> list[_Node]:
         if self.assessment is None:
@@ -89,6 +148,7 @@ class FlowchartWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.colours = FlowColours.from_palette(self.palette())
         self._nodes = self._layout()
         a = self.assessment
         if a is None:
@@ -123,7 +183,8 @@ class FlowchartWidget(QWidget):
 
     def _edge(self, painter: QPainter, start: QPointF, end: QPointF, text: str,
               taken: bool) -> None:
-        color = ACCENT if taken else MUTED
+        c = self.colours
+        color = c.accent if taken else c.muted
         pen = QPen(color, 3 if taken else 1.2)
         if not taken:
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -143,7 +204,7 @@ class FlowchartWidget(QWidget):
         font.setPointSizeF(font.pointSizeF() * 0.85)
         font.setBold(taken)
         painter.setFont(font)
-        painter.setPen(TEXT if taken else MUTED)
+        painter.setPen(c.text if taken else c.muted)
         mid = (start + end) / 2
         if abs(ux) > abs(uy):
             rect = QRectF(mid.x() - 20, mid.y() - 18, 40, 16)
@@ -154,12 +215,13 @@ class FlowchartWidget(QWidget):
 
     def _box(self, painter: QPainter, node: _Node, question: bool, on_path: bool, stop: bool,
              vetoed: bool, stopped_here: bool) -> None:
+        c = self.colours
         if stop:
-            border, fill = (VETO, QColor("#fbe3d6")) if vetoed else (STOP, QColor("#d8f1e8"))
+            border, fill = (c.veto, c.veto_fill) if vetoed else (c.stop, c.stop_fill)
         elif on_path:
-            border, fill = ACCENT, QColor("#dbeaf6")
+            border, fill = c.accent, c.path_fill
         else:
-            border, fill = MUTED, QColor("#f6f6f6")
+            border, fill = c.muted, c.idle_fill
         pen = QPen(border, 2.5 if (on_path or stop) else 1.0)
         if not (on_path or stop):
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -170,7 +232,7 @@ class FlowchartWidget(QWidget):
         font = QFont(self.font())
         font.setBold(on_path or stop)
         painter.setFont(font)
-        painter.setPen(TEXT if (on_path or stop) else QColor("#555555"))
+        painter.setPen(c.box_text if (on_path or stop) else c.idle_text)
         label = node.text
         if question:
             label = f"{node.key.upper()} {label}"
