@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QToolButton
 
 from tunewise.core.evaluation import money
 from tunewise.core.fieldpath import ApproachInput
@@ -85,14 +86,14 @@ def test_unknown_model_is_shown_not_crashed(bot: Any) -> None:
 
 def test_break_evens_are_marked_and_listed(bot: Any) -> None:
     d = bot.window.wizard.dashboard
+    bot.window.wizard.show_page("results")
     payback = d.evaluation.costs.payback_days()
     assert payback is not None
-    xs, _ = d.chart.markers.getData()
+    xs, _ = d.chart.marks.markers.getData()
     assert np.isclose(xs, payback).any()
     assert f"Day {payback:,.0f}: fine-tuning becomes cheaper than prompt engineering" in (
         d.crossings.text())
-    shown = [lab for lab in d.chart.marker_labels if lab.isVisible()]
-    assert 1 <= len(shown) <= d.chart.MAX_LABELS
+    assert f"day {payback:,.0f}" in d.chart.break_even_labels
 
 
 def test_crosshair_reads_every_approach_on_that_day(bot: Any) -> None:
@@ -109,8 +110,7 @@ def test_crosshair_reads_every_approach_on_that_day(bot: Any) -> None:
 def test_horizon_control_is_undoable_and_redraws(bot: Any) -> None:
     d = bot.window.wizard.dashboard
     bot.window.wizard.show_page("results")
-    three_years = next(b for b in d.findChildren(type(d.export_button))
-                       if b.text() == "&3 years")
+    three_years = next(b for b in d.findChildren(QToolButton) if b.text() == "&3 years")
     three_years.click()
     assert bot.window.controller.project.costs.horizon_days == 1095
     assert d.chart.series("rag")[0][-1] == 1095

@@ -1,17 +1,33 @@
-"""pyqtgraph, configured once, and the cumulative cost chart drawn with it.
+"""The cumulative cost chart, drawn with pyqtgraph.
 
 PySide6 is imported before pyqtgraph so pyqtgraph binds to it. The chart keeps one PlotDataItem
 per approach and only calls setData on change, so an edit redraws in a few milliseconds.
+
+Nothing here is a fixed colour: backgrounds, axes, legend and labels come from the palette and are
+worked out again when it changes; pens are widened by the device pixel ratio (Qt draws cosmetic
+pens in device pixels, so a 2x screen would otherwise get hairlines beside doubled text). The
+break-evens are `Assessment.crossings`, the same list the text under the chart reads.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPen
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import QWidget
 
 import pyqtgraph as pg  # isort: skip
 
@@ -19,19 +35,41 @@ from tunewise.core import texts
 from tunewise.core.costs import DAYS_PER_MONTH, CostReport
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.project import APPROACHES, ApproachId
+from tunewise.core.results import Crossing
 from tunewise.core.texts import money
 from tunewise.report.series import SERIES_STYLE
+from tunewise.ui.results.break_evens import BreakEvenMarks
+from tunewise.ui.results.chart_items import (
+    DAYS_PER_YEAR,
+    MONTHS_UP_TO,
+    MoneyAxis,
+    SeriesLegend,
+    SeriesSample,
+    TimeAxis,
+    nice_ceiling,
+    time_unit,
+)
+from tunewise.ui.theme import MARK_CONTRAST, is_dark, mix, readable
 
-pg.setConfigOptions(antialias=True, background="w", foreground="k")
-
-MONTHS_FROM_DAYS = 120  # longer horizons are labelled in months
 PEN_SCALE = 1.5  # the report's widths are in points; a little heavier reads better on screen
+LOG_FLOOR = 1.0  # USD: the bottom of the log scale (a line at $0 runs off the chart)
+POINTER_MS = 16  # pointer moves are handled at most this often (one frame)
 
 
-def pen_for(approach: ApproachId) -> QPen:
-    """The same colour, width ratio and dash pattern as the report's chart (SERIES_STYLE)."""
+def line_colour(approach: ApproachId, background: QColor | None = None) -> QColor:
+    """The report's colour; on a dark background, lightened just enough to stand 3:1 off it."""
+    colour = QColor(SERIES_STYLE[approach].colour)
+    if background is None or not is_dark(background):
+        return colour
+    return readable(colour, background, MARK_CONTRAST)
+
+
+def pen_for(approach: ApproachId, background: QColor | None = None, ratio: float = 1.0) -> QPen:
+    """The same colour, width ratio and dash pattern as the report's chart (SERIES_STYLE),
+    `ratio` times wider for a screen of that device pixel ratio."""
     style = SERIES_STYLE[approach]
-    pen: QPen = pg.mkPen(QColor(style.colour), width=style.width * PEN_SCALE)
+    pen: QPen = pg.mkPen(line_colour(approach, background),
+                         width=style.width * PEN_SCALE * ratio)
     if style.dash:
         # Qt measures dashes in pen widths; the report in points. Same proportions either way.
         pen.setDashPattern([length / style.width for length in style.dash])
@@ -39,119 +77,134 @@ def pen_for(approach: ApproachId) -> QPen:
     return pen
 
 
-def compact_money(value: float) -> str:
-    """Axis labels: $1,250 / $125,000 / $12.5M, with thousands separators."""
-    if abs(value) >= 10_000_000:
-        return f"${value / 1_000_000:,.1f}M".replace(".0M", "M")
-    return f"${value:,.0f}"
-
-
-def nice_ceiling(value: float) -> float:
-    """The next round number at or above value: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^n."""
-    if value <= 0:
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(value))
-    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power
-
-
-class MoneyAxis(pg.AxisItem):
-    """USD with thousands separators."""
-
-    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
-        return [compact_money(v * scale) for v in values]
-
-
-class TimeAxis(pg.AxisItem):
-    """Days on the data side; labelled in days or in months, whichever suits the horizon."""
-
-    def __init__(self, orientation: str = "bottom") -> None:
-        super().__init__(orientation)
-        self.months = False
-
-    def set_months(self, months: bool) -> None:
-        self.months = months
-        self.setLabel("Months from launch" if months else "Days from launch")
-        self.picture = None
-        self.update()
-
-    def tickValues(self, minVal: float, maxVal: float,
-                   size: float) -> list[tuple[float, list[float]]]:
-        if not self.months:
-            ticks: list[tuple[float, list[float]]] = super().tickValues(minVal, maxVal, size)
-            return ticks
-        span_months = max((maxVal - minVal) / DAYS_PER_MONTH, 1e-9)
-        steps = (1, 2, 3, 6, 12, 24)
-        step = next((s for s in steps if span_months / s <= 12), 24)
-        first = math.ceil(minVal / DAYS_PER_MONTH / step) * step
-        major = [m * DAYS_PER_MONTH for m in range(first, int(maxVal / DAYS_PER_MONTH) + 1, step)]
-        return [(step * DAYS_PER_MONTH, major)]
-
-    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
-        if self.months:
-            return [f"{round(v / DAYS_PER_MONTH):,}" for v in values]
-        return [f"{v:,.0f}" for v in values]
-
-
 class CostChart(pg.PlotWidget):
-    """Cumulative cost of each approach over the horizon, with break-evens and a crosshair."""
+    """Cumulative cost of each approach over the horizon, with break-evens and a crosshair.
 
-    hovered = Signal(object)  # day under the cursor (int) or None
+    Mouse: wheel zooms, drag pans, a double-click resets the view, clicking a legend entry hides
+    or shows its line. Keyboard (when the chart has focus): Left/Right move the crosshair a day,
+    Page Up/Down a month, Home/End to the first or last day, Escape hides it.
+    """
 
-    MAX_LABELS = 6
+    _ready = False  # events arrive while pyqtgraph is still building the widget
+    hovered = Signal(object)  # day under the crosshair (int) or None
+    seriesToggled = Signal()
+    viewChanged = Signal(bool)  # True while zoomed or panned away from the whole horizon
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         self.time_axis = TimeAxis()
-        super().__init__(parent, axisItems={"left": MoneyAxis("left"), "bottom": self.time_axis})
+        self.money_axis = MoneyAxis("left")
+        super().__init__(parent, axisItems={"left": self.money_axis, "bottom": self.time_axis})
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Cumulative cost chart")
+        self.setAccessibleDescription(
+            "Arrow keys move the crosshair a day, Page Up and Page Down a month; the costs on "
+            "that day are read out under the chart.")
         item = self.getPlotItem()
         item.setLabel("left", "Cumulative cost (USD)")
-        left = item.getAxis("left")
-        left.setWidth(QFontMetrics(self.font()).horizontalAdvance("$10,000,000") + 28)
-        self.time_axis.set_months(False)
         item.showGrid(x=True, y=True, alpha=0.25)
         # Grid lines on major ticks only: translucent minor grid lines cost most of a repaint.
-        for axis in ("left", "bottom"):
-            item.getAxis(axis).setStyle(maxTickLevel=0)
-        item.getAxis("left").setTickDensity(2.0)  # major steps of $5,000 rather than $20,000
+        for axis in (self.money_axis, self.time_axis):
+            axis.setStyle(maxTickLevel=0)
+        self.money_axis.setTickDensity(2.0)  # major steps of $5,000 rather than $20,000
         item.setMenuEnabled(False)
         item.hideButtons()
-        self.setMouseEnabled(x=False, y=False)
-        self.legend = item.addLegend(offset=(8, 8), labelTextSize="8pt", colCount=2)
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        self.setMouseEnabled(x=True, y=True)
+        self.legend = SeriesLegend(offset=(8, 8), colCount=2, sampleType=SeriesSample)
+        self.legend.setParentItem(item.vb)
+        item.legend = self.legend
+        self.legend.sigSampleClicked.connect(self._legend_clicked)
         self.curves: dict[ApproachId, pg.PlotDataItem] = {}
         for approach in APPROACHES:
-            curve = item.plot([], [], pen=pen_for(approach), name=texts.APPROACH_LABELS[approach])
+            curve = item.plot([], [], name=texts.APPROACH_LABELS[approach], antialias=True)
+            # Thin lines over thick ones, so a thin line is never hidden under a wide one.
+            curve.setZValue(10 - SERIES_STYLE[approach].width)
             self.curves[approach] = curve
-        self.markers = pg.ScatterPlotItem(size=9, symbol="o", pen=pg.mkPen("k", width=1),
-                                          brush=pg.mkBrush(255, 255, 255))
-        self.markers.setZValue(10)
-        item.addItem(self.markers)
-        self.marker_labels: list[pg.TextItem] = []
-        for _ in range(self.MAX_LABELS):
-            label = pg.TextItem(anchor=(0, 1), color=(30, 30, 30),
-                                fill=pg.mkBrush(255, 255, 255, 210))
-            label.setZValue(11)
-            label.setVisible(False)
-            item.addItem(label, ignoreBounds=True)
-            self.marker_labels.append(label)
-        self.cursor_line = pg.InfiniteLine(angle=90, movable=False,
-                                           pen=pg.mkPen((90, 90, 90), width=1,
-                                                        style=Qt.PenStyle.DashLine))
+        self.marks = BreakEvenMarks(self)
+        self.cursor_line = pg.InfiniteLine(angle=90, movable=False)
+        self.cursor_line.setZValue(15)
         self.cursor_line.setVisible(False)
         item.addItem(self.cursor_line, ignoreBounds=True)
+
         self.report: CostReport | None = None
-        self._spots: list[tuple[float, float, str]] = []
+        self.crossings: list[Crossing] = []
+        self.zoomed = False
+        self.log_scale = False
+        self.day: int | None = None  # where the crosshair is, while it is shown
+        self._last_day = 0  # where the keyboard picks up again
         self._ranges: tuple[float, float] = (0.0, 0.0)
-        self.break_even_labels: list[str] = []
+        self._top = 1.0
+        self._ratio = 1.0
+        self._exporting = False
+        self._background = QColor("white")
+        self._foreground = QColor("black")
+        self._pointer: QPointF | None = None
+        self._pointer_timer = QTimer(self)
+        self._pointer_timer.setSingleShot(True)
+        self._pointer_timer.setInterval(POINTER_MS)
+        self._pointer_timer.timeout.connect(self._pointer_settled)
         self.scene().sigMouseMoved.connect(self._mouse_moved)
-        item.vb.sigResized.connect(self._place_labels)
+        item.vb.sigResized.connect(self.marks.place)
+        item.vb.sigRangeChanged.connect(self._range_changed)
+        item.vb.sigRangeChangedManually.connect(self._zoomed_by_user)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.apply_palette)
+        self._ready = True
+        self.apply_palette()
+
+    # ---- colours and pens ---------------------------------------------------------------
+
+    def apply_palette(self) -> None:
+        """Colours from the palette and pens for the device pixel ratio; again on a change."""
+        palette = self.palette()
+        bg = palette.color(QPalette.ColorRole.Base)
+        fg = palette.color(QPalette.ColorRole.Text)
+        if not self._exporting:  # an export sets the ratio of its image
+            self._ratio = max(self.devicePixelRatioF(), 1.0)
+        r = self._ratio
+        self._background, self._foreground = bg, fg
+        self.setBackground(bg)
+        axis_pen = pg.mkPen(mix(fg, bg, 0.35), width=r)
+        for axis in (self.money_axis, self.time_axis):
+            axis.setPen(axis_pen)
+            axis.setTextPen(fg)
+        self.legend.setBrush(pg.mkBrush(QColor(bg.red(), bg.green(), bg.blue(), 225)))
+        self.legend.setPen(pg.mkPen(mix(fg, bg, 0.7), width=r))
+        self.legend.setLabelTextSize(f"{self.font().pointSizeF():.1f}pt")
+        for approach, curve in self.curves.items():
+            curve.setPen(pen_for(approach, bg, r))
+        self._style_legend_labels()
+        self.marks.style(bg, fg, r)
+        self.cursor_line.setPen(pg.mkPen(mix(fg, bg, 0.3), width=r, style=Qt.PenStyle.DashLine))
+        self._show_focus(self.hasFocus())
+
+    def _style_legend_labels(self) -> None:
+        muted = mix(self._foreground, self._background, 0.55)
+        for sample, label in self.legend.items:
+            shown = sample.item.isVisible()
+            label.setText(label.text, color=self._foreground if shown else muted)
+            sample.update()
+
+    def _show_focus(self, focused: bool) -> None:
+        highlight = self.palette().color(QPalette.ColorRole.Highlight)
+        self.getPlotItem().vb.setBorder(
+            pg.mkPen(readable(highlight, self._background, MARK_CONTRAST), width=2 * self._ratio)
+            if focused else None)
+
+    def line_colour(self, approach: ApproachId) -> QColor:
+        return line_colour(approach, self._background)
+
+    def event(self, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange,
+                    QEvent.Type.DevicePixelRatioChange, QEvent.Type.FontChange) and self._ready:
+            self.apply_palette()
+        return bool(super().event(event))
 
     # ---- data ---------------------------------------------------------------------------
 
     def show_evaluation(self, evaluation: Evaluation) -> None:
         report = evaluation.costs
+        horizon_changed = self.report is not None and (
+            report.horizon_days != self.report.horizon_days)
         self.report = report
         days = report.days
         top = 0.0
@@ -162,84 +215,171 @@ class CostChart(pg.PlotWidget):
                 continue
             curve.setData(days, cost.cumulative)
             top = max(top, float(cost.cumulative[-1]), float(cost.cumulative.max()))
-        months = report.horizon_days > MONTHS_FROM_DAYS
-        if months != self.time_axis.months:
-            self.time_axis.set_months(months)
-        # Ranges move in round steps, so typing in a field rarely re-lays out the axes.
-        ranges = (report.horizon_days, nice_ceiling(top * 1.05))
-        if ranges != self._ranges:
-            self._ranges = ranges
-            item = self.getPlotItem()
-            item.setXRange(0, ranges[0], padding=0.02)
-            item.setYRange(0, ranges[1], padding=0)
-        self._mark_break_evens(evaluation)
+        self._top = top
+        self.crossings = list(evaluation.assessment.crossings)
+        if horizon_changed:
+            self.zoomed = False  # a new horizon is a new view
+        self._apply_ranges()
+        if self.day is not None:
+            self.show_day(self.day)  # the readout follows the new figures
+        self.marks.update()
 
-    def _mark_break_evens(self, evaluation: Evaluation) -> None:
-        spots = [(c.day, c.cost, c.sentence) for c in evaluation.assessment.crossings]
-        self.markers.setData([s[0] for s in spots], [s[1] for s in spots])
-        self.break_even_labels = [s[2] for s in spots]
-        self._spots = spots
-        self._place_labels()
-
-    def _place_labels(self) -> None:
-        """Label markers with their day, choosing a side free of earlier labels, or none."""
-        spots = getattr(self, "_spots", [])
+    def _apply_ranges(self, force: bool = False) -> None:
+        """The whole horizon and every line, in round steps (so typing in a field rarely
+        re-lays out the axes); left alone while the user has zoomed or panned."""
+        if self.report is None or (self.zoomed and not force):
+            return
+        ranges = (float(self.report.horizon_days), nice_ceiling(self._top * 1.05))
+        if ranges == self._ranges and not force:
+            return
+        self._ranges = ranges
         item = self.getPlotItem()
-        (x0, x1), (y0, y1) = item.vb.viewRange()
-        width_px, height_px = max(item.vb.width(), 50.0), max(item.vb.height(), 50.0)
-        per_px_x, per_px_y = (x1 - x0) / width_px, (y1 - y0) / height_px
-        taken: list[tuple[float, float, float, float]] = []
-        for i, label in enumerate(self.marker_labels):
-            if i >= len(spots):
-                label.setVisible(False)
-                continue
-            day, y, _text = spots[i]
-            text = f"day {day:,.0f}"
-            metrics = QFontMetrics(label.textItem.font())
-            w = (metrics.horizontalAdvance(text) + 10) * per_px_x
-            h = (metrics.height() + 6) * per_px_y
-            placed = None
-            # (anchor, box) candidates: below-right, above-left, above-right, below-left.
-            for ax, ay in ((0.0, 0.0), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0)):
-                left = day - ax * w + (4 * per_px_x if ax == 0 else -4 * per_px_x)
-                bottom = y - (1 - ay) * h  # anchor y 0 hangs below the point
-                box = (left, bottom, left + w, bottom + h)
-                inside = box[0] >= x0 and box[2] <= x1 and box[1] >= y0 and box[3] <= y1
-                clear = all(box[2] <= t[0] or box[0] >= t[2] or box[3] <= t[1] or box[1] >= t[3]
-                            for t in taken)
-                if inside and clear:
-                    placed = (ax, ay, box)
-                    break
-            if placed is None:
-                label.setVisible(False)  # the marker stays; the details list names it
-                continue
-            ax, ay, box = placed
-            taken.append(box)
-            label.setText(text)
-            label.setAnchor((ax, ay))
-            label.setPos(day + (4 if ax == 0 else -4) * per_px_x, y)
-            label.setVisible(True)
+        horizon, top = ranges
+        vb = item.vb
+        vb.setLimits(xMin=-0.05 * horizon, xMax=1.05 * horizon, minXRange=5)
+        item.setXRange(0, horizon, padding=0.02)
+        if self.log_scale:
+            bottom = math.log10(LOG_FLOOR)
+            vb.setLimits(yMin=bottom - 1, yMax=math.log10(top) + 2)
+            item.setYRange(bottom, math.log10(top), padding=0.02)
+        else:
+            vb.setLimits(yMin=-0.5 * top, yMax=3 * top)
+            item.setYRange(0, top, padding=0)
+        self.viewChanged.emit(False)
+
+    def reset_view(self) -> None:
+        """Back to the whole horizon and every line."""
+        self.zoomed = False
+        self._apply_ranges(force=True)
+
+    def set_log_scale(self, on: bool) -> None:
+        if on == self.log_scale:
+            return
+        self.log_scale = on
+        self.getPlotItem().setLogMode(x=False, y=on)
+        self.reset_view()
+        self.marks.update()
+
+    def _zoomed_by_user(self, *_: object) -> None:
+        self.zoomed = True
+        self.viewChanged.emit(True)
+
+    def _range_changed(self, *_: object) -> None:
+        (x0, x1), _y = self.getPlotItem().vb.viewRange()
+        horizon = self.report.horizon_days if self.report is not None else x1 - x0
+        self.time_axis.set_unit(time_unit(min(x1 - x0, horizon)))
+        self.marks.place()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        # Here rather than through the scene's click events: Qt 6 delivers a second press
+        # before the double-click, and the scene reports that press as a single click.
+        vb = self.getPlotItem().vb
+        if (event.button() == Qt.MouseButton.LeftButton
+                and vb.sceneBoundingRect().contains(self.mapToScene(event.position().toPoint()))):
+            self.reset_view()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    # ---- series -------------------------------------------------------------------------
+
+    def _legend_clicked(self, curve: pg.PlotDataItem) -> None:
+        approach = next(a for a, c in self.curves.items() if c is curve)
+        self.set_series_visible(approach, not curve.isVisible())
+
+    def set_series_visible(self, approach: ApproachId, visible: bool) -> None:
+        self.curves[approach].setVisible(visible)
+        self._style_legend_labels()
+        self.marks.update()
+        self.seriesToggled.emit()
+
+    def hidden_series(self) -> list[ApproachId]:
+        return [a for a, c in self.curves.items() if not c.isVisible()]
+
+    # ---- break-evens --------------------------------------------------------------------
+
+    def shown_crossings(self) -> list[Crossing]:
+        """The assessment's crossings whose two lines are both on the chart."""
+        hidden = set(self.hidden_series())
+        return [c for c in self.crossings if not {c.a, c.b} & hidden]
+
+    def view_y(self, values: np.ndarray) -> np.ndarray:
+        """Costs as the view box has them: themselves, or their log10 on a log scale."""
+        if not self.log_scale:
+            return values
+        return np.asarray(np.log10(np.maximum(values, LOG_FLOOR / 10)), dtype=float)
+
+    @property
+    def break_even_labels(self) -> list[str]:
+        """The text of each break-even label on the chart, in order."""
+        return self.marks.texts
 
     # ---- crosshair ----------------------------------------------------------------------
 
     def _mouse_moved(self, pos: QPointF) -> None:
-        item = self.getPlotItem()
-        if self.report is None or not item.sceneBoundingRect().contains(pos):
+        # Rate-limited: many moves within a frame make one update, with the latest position.
+        self._pointer = QPointF(pos)
+        if not self._pointer_timer.isActive():
+            self._pointer_timer.start()
+
+    def _pointer_settled(self) -> None:
+        pos, self._pointer = self._pointer, None
+        if pos is None:
+            return
+        vb = self.getPlotItem().vb
+        if self.report is None or not vb.sceneBoundingRect().contains(pos):
             self.show_day(None)
             return
-        day = item.vb.mapSceneToView(pos).x()
-        self.show_day(day)
+        self.show_day(vb.mapSceneToView(pos).x())
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._pointer_timer.stop()
+        self._pointer = None
+        self.show_day(None)
+        super().leaveEvent(event)
 
     def show_day(self, day: float | None) -> None:
         """Put the crosshair on a day (None hides it) and announce it."""
-        if self.report is None or day is None or not 0 <= day <= self.report.horizon_days + 0.5:
+        if self.report is None or day is None or not -0.5 <= day <= self.report.horizon_days + 0.5:
             self.cursor_line.setVisible(False)
+            self.day = None
             self.hovered.emit(None)
             return
         whole = round(min(max(day, 0), self.report.horizon_days))
         self.cursor_line.setPos(whole)
         self.cursor_line.setVisible(True)
+        self.day = self._last_day = whole
         self.hovered.emit(whole)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.report is None:
+            super().keyPressEvent(event)
+            return
+        key, horizon = Qt.Key(event.key()), self.report.horizon_days
+        start = self.day if self.day is not None else min(self._last_day, horizon)
+        month = round(DAYS_PER_MONTH)
+        moves = {Qt.Key.Key_Left: start - 1, Qt.Key.Key_Right: start + 1,
+                 Qt.Key.Key_PageDown: start - month, Qt.Key.Key_PageUp: start + month,
+                 Qt.Key.Key_Home: 0, Qt.Key.Key_End: horizon}
+        if key == Qt.Key.Key_Escape and self.day is not None:
+            self.show_day(None)
+        elif key in moves:
+            # While hidden, a step shows the crosshair where it was last; Home and End jump.
+            stepping = key not in (Qt.Key.Key_Home, Qt.Key.Key_End)
+            target = start if self.day is None and stepping else moves[key]
+            self.show_day(min(max(target, 0), horizon))
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._show_focus(True)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._show_focus(False)
+        super().focusOutEvent(event)
 
     def costs_on(self, day: int) -> list[tuple[ApproachId, float]]:
         """Every approach's cumulative cost on one day, cheapest first."""
@@ -250,22 +390,59 @@ class CostChart(pg.PlotWidget):
         return sorted(found, key=lambda pair: pair[1])
 
     def series(self, approach: ApproachId) -> tuple[np.ndarray, np.ndarray]:
-        """The plotted x and y of one approach, as drawn."""
-        x, y = self.curves[approach].getData()
+        """The plotted x and y of one approach, as given (before any log scale)."""
+        x, y = self.curves[approach].getOriginalDataset()
         return (np.asarray(x if x is not None else []), np.asarray(y if y is not None else []))
 
+    # ---- export -------------------------------------------------------------------------
 
-def day_caption(day: int) -> str:
+    @contextmanager
+    def drawn_at(self, ratio: float) -> Iterator[None]:
+        """Pens for a paint device of `ratio`, and no crosshair or focus ring, for a moment."""
+        crosshair, focused = self.cursor_line.isVisible(), self.hasFocus()
+        self._exporting, self._ratio = True, ratio
+        self.cursor_line.setVisible(False)
+        try:
+            self.apply_palette()
+            self._show_focus(False)
+            yield
+        finally:
+            self._exporting = False
+            self.apply_palette()
+            self.cursor_line.setVisible(crosshair)
+            self._show_focus(focused)
+
+    def image(self, width: int) -> QImage:
+        """The chart as on screen, scaled as a whole (text, legend and pens alike) to `width`
+        pixels: what the PNG export writes."""
+        ratio = width / max(self.width(), 1)
+        size = QSize(width, round(self.height() * ratio))
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        image.fill(self._background)
+        with self.drawn_at(ratio):
+            self.scene().prepareForPaint()
+            QWidget.render(self, image)  # the widget as a whole (QGraphicsView's render is a
+            # scene-to-painter copy that ignores the image's pixel ratio)
+        return image
+
+
+def day_caption(day: int, horizon: int) -> str:
+    if horizon > MONTHS_UP_TO:
+        return f"Day {day:,} (year {day / DAYS_PER_YEAR:,.1f})"
     return f"Day {day:,} (month {day / DAYS_PER_MONTH:,.1f})"
 
 
 def readout_html(chart: CostChart, day: int | None) -> str:
     """The crosshair readout: every approach's cost on one day, cheapest first."""
-    if day is None:
-        return "<i>Point at the chart to read every approach's cost on that day.</i>"
+    if day is None or chart.report is None:
+        return ("<i>Point at the chart, or choose a day, to read every approach's cost on that "
+                "day.</i>")
+    hidden = set(chart.hidden_series())
     items = " &nbsp; ".join(
-        f"<span style='color:{SERIES_STYLE[a].colour}'>&#9632;</span>&nbsp;"
-        f"{texts.APPROACH_LABELS[a].replace(' ', '&nbsp;')}&nbsp;<b>{money(v)}</b>"
+        f"<span style='color:{chart.line_colour(a).name()}'>&#9632;</span>&nbsp;"
+        f"{texts.APPROACH_LABELS[a].replace(' ', '&nbsp;')}"
+        f"{'&nbsp;(hidden)' if a in hidden else ''}&nbsp;<b>{money(v)}</b>"
         for a, v in chart.costs_on(day)
     )
-    return f"<b>{day_caption(day)}:</b> &nbsp;{items}"
+    return f"<b>{day_caption(day, chart.report.horizon_days)}:</b> &nbsp;{items}"
