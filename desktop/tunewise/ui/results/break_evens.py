@@ -57,8 +57,8 @@ class BreakEvenMarks:
     def groups(self) -> list[tuple[int, list[Crossing]]]:
         """Crossings shown on the chart, one group per (rounded) day: one label each."""
         found: dict[int, list[Crossing]] = {}
-        for crossing in self.chart.shown_crossings():
-            found.setdefault(round(crossing.day), []).append(crossing)
+        for shown in self.chart.shown_crossings():
+            found.setdefault(round(shown.day), []).append(shown)
         return list(found.items())
 
     def update(self) -> None:
