@@ -69,7 +69,7 @@ class BreakEvenMarks:
         self.markers.setData(xs, ys)
         self.place()
 
-    def place(self) -> None:
+    def place(self, *_: object) -> None:  # also the view box's sigResized slot
         """Label each day with crossings, clear of every line, marker, label and the legend."""
         vb = self.plot.vb
         (x0, x1), (y0, y1) = vb.viewRange()
