@@ -8,11 +8,17 @@ re-evaluates and emits the new Evaluation. Pages never compute a verdict or a co
 Every change replaces the project with an edited copy, so each undo command can simply hold the
 project before and after: undo and redo are exact, and nested dicts (approaches, price
 overrides, sign notes) need no special undo code.
+
+A field whose text the model refuses is "not applied": the controller takes back whatever that
+run of typing had already changed (typing "5000" must not leave 500 in force), keeps the field on
+its list of inputs not applied, and says so (`notAppliedChanged`) so the results can tell the
+user that they show the last accepted values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +30,7 @@ from tunewise.core.evaluation import Evaluation, evaluate
 from tunewise.core.fieldpath import FieldPath
 from tunewise.core.project import Project, now_utc
 from tunewise.core.storage import load_project, save_project
+from tunewise.ui.limits import FieldName, refusal
 
 Changed = tuple[FieldPath, ...] | None
 """The fields an edit changed, or None when the whole project changed (load, restore)."""
@@ -36,18 +43,29 @@ def merge_id(path: FieldPath) -> int:
     return _MERGE_IDS.setdefault(path, len(_MERGE_IDS) + 1)
 
 
-def validation_message(error: ValidationError) -> str:
-    """The first problem pydantic found, as one short sentence."""
-    problem = error.errors()[0]
-    message = str(problem["msg"])
-    if problem["type"] == "string_too_short":
-        return "This cannot be empty."
-    return message[0].upper() + message[1:] + "."
+def field_name(path: FieldPath) -> FieldName:
+    """A field named from its path alone, e.g. 'Retrain every months', when no editor names it."""
+    words = path.name.replace("_", " ")
+    return FieldName(words[0].upper() + words[1:])
 
 
-def field_label(path: FieldPath) -> str:
-    """A field's name as words, e.g. 'retrain every months'."""
-    return path.name.replace("_", " ")
+@dataclass(frozen=True)
+class NotApplied:
+    """A field showing text the plan does not hold, because the model refused it."""
+
+    path: FieldPath
+    label: str  # as the user reads it, e.g. "Horizon" or "System prompt (RAG)"
+    text: str  # what the field shows
+
+
+def not_applied_sentence(entries: Sequence[NotApplied]) -> str:
+    """Plain words for the results: which inputs are not applied, and what is shown instead."""
+    if not entries:
+        return ""
+    names = ", ".join(e.label for e in entries)
+    if len(entries) == 1:
+        return f"Not applied: {names}. The results use its last accepted value."
+    return f"Not applied: {names}. The results use their last accepted values."
 
 
 class EditCommand(QUndoCommand):
@@ -75,6 +93,8 @@ class EditCommand(QUndoCommand):
                 or other.changed != self.changed):
             return False
         self.after = other.after
+        # Typing back to where the run started leaves nothing to undo: QUndoStack drops it.
+        self.setObsolete(self.after == self.before)
         return True
 
     def redo(self) -> None:
@@ -94,6 +114,7 @@ class ProjectController(QObject):
     projectReplaced = Signal()  # a different project was loaded or created
     pathChanged = Signal(object)  # Path | None
     modifiedChanged = Signal(bool)
+    notAppliedChanged = Signal()  # the list of fields whose text is not applied changed
 
     def __init__(self, project: Project | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +124,7 @@ class ProjectController(QObject):
         self._path: Path | None = None
         self._evaluation = evaluate(self._project, strict=False)
         self.last_changed: Changed = None
+        self._not_applied: dict[FieldPath, NotApplied] = {}
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -131,38 +153,66 @@ class ProjectController(QObject):
 
     # ---- editing ------------------------------------------------------------------------
 
-    def set_value(self, path: FieldPath, value: Any, text: str = "") -> str | None:
+    def not_applied(self) -> tuple[NotApplied, ...]:
+        """Fields showing text the plan does not hold, in the order they were refused."""
+        return tuple(self._not_applied.values())
+
+    def set_value(self, path: FieldPath, value: Any, text: str = "",
+                  name: FieldName | None = None) -> str | None:
         """Set one field. Returns None when accepted, or the message saying why not.
 
+        The message names the field (`name`, as its editor labels it) with its range and unit.
         A refused value leaves the project exactly as it was.
         """
-        return self.set_values(((path, value),), text)
+        return self.set_values(((path, value),), text, {path: name} if name else None)
 
-    def set_values(self, changes: Sequence[tuple[FieldPath, Any]], text: str = "") -> str | None:
+    def set_values(self, changes: Sequence[tuple[FieldPath, Any]], text: str = "",
+                   names: dict[FieldPath, FieldName] | None = None) -> str | None:
         """Set several fields as one undo step, all or nothing.
 
-        Returns None when every value was accepted, or the message saying why not; with more
-        than one field it names the refused field. A refused value leaves the project exactly
-        as it was.
+        Returns None when every value was accepted, or the message saying why not, naming the
+        refused field. A refused value leaves the project exactly as it was.
         """
         if all(path.read(self._project) == value for path, value in changes):
+            self._applied(path for path, _ in changes)
             return None
         candidate = self._project.model_copy(deep=True)
         for path, value in changes:
             try:
                 path.apply(candidate, value)
             except ValidationError as error:
-                message = validation_message(error)
-                if len(changes) > 1:
-                    label = field_label(path)
-                    message = f"{label[0].upper()}{label[1:]}: {message}"
-                return message
+                name = (names or {}).get(path) or field_name(path)
+                return refusal(path, error, name)
         paths = tuple(dict.fromkeys(path for path, _ in changes))
         command = EditCommand(self, paths, self._project, candidate,
-                              text or "Edit " + ", ".join(field_label(p) for p in paths))
+                              text or "Edit " + ", ".join(field_name(p).label.lower()
+                                                          for p in paths))
         self._install(candidate, paths)
         self.undo_stack.push(command)
         return None
+
+    def refuse(self, path: FieldPath, label: str, text: str) -> None:
+        """The field at `path` shows `text`, which the model refused: none of it may stay.
+
+        Whatever the current run of typing in that field already changed (the accepted prefix
+        "500" of a refused "5000") is taken back, and the field is listed as not applied until
+        it is accepted, reloaded, or the project is replaced.
+        """
+        top = self.undo_stack.command(self.undo_stack.index() - 1)
+        if isinstance(top, EditCommand) and not top.sealed and top.changed == (path,):
+            self.set_values(((path, path.read(top.before)),))
+        entry = NotApplied(path, label, text)
+        if self._not_applied.get(path) != entry:
+            self._not_applied[path] = entry
+            self.notAppliedChanged.emit()
+
+    def _applied(self, paths: Iterable[FieldPath]) -> None:
+        """These fields now show what the plan holds."""
+        gone = [p for p in paths if p in self._not_applied]
+        for path in gone:
+            del self._not_applied[path]
+        if gone:
+            self.notAppliedChanged.emit()
 
     def seal(self) -> None:
         """End the current typing run: the next edit starts a new undo step."""
@@ -174,6 +224,8 @@ class ProjectController(QObject):
         self._project = project
         self.last_changed = changed
         self._evaluation = evaluate(project, strict=False)
+        # The fields of this change show the plan's value again (an undo reloads them).
+        self._applied(list(self._not_applied) if changed is None else changed)
         self.evaluated.emit(self._evaluation)
 
     def _clean_changed(self, clean: bool) -> None:

@@ -1,18 +1,21 @@
 """Editors bound to one field of the project, each with its help text and its error message.
 
 A field reads its value from the project when the project changes and writes through the
-controller when the user edits it. The pydantic model is the only validation: a value it refuses
-is not clamped or dropped; its message appears under the editor and the model keeps its last
-valid value. Numbers use line edits, not spin boxes, because a spin box would silently clamp.
+controller while the user types. The pydantic model is the only validation: a value it refuses
+is not clamped or dropped, and none of it stays in the plan (not even an accepted prefix such as
+"500" of "5000"). The field keeps showing the user's text with the message and "Not applied",
+and the controller lists it so the results can say so. Numbers are parsed and shown in the
+user's locale (ui/numbers.py); line edits, not spin boxes, because a spin box would silently
+clamp. User and file text is always shown as plain text.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QEvent, QStringListModel, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -27,107 +30,187 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tunewise.core.fieldpath import FieldPath
+from tunewise.core import texts
+from tunewise.core.fieldpath import ApproachInput, FieldPath, PriceOverride
 from tunewise.core.project import Project
 from tunewise.ui.controller import Changed, ProjectController
+from tunewise.ui.limits import FieldName, limits
+from tunewise.ui.numbers import SUFFIXES, NumberKind, ParseError, format_number, parse_number
 
-ERROR_STYLE = "color: #b00020;"
+__all__ = ["ParseError", "format_number", "parse_number"]  # the costs page formats with these
+
 HELP_STYLE = "color: palette(placeholder-text);"
+ERROR_COLOURS = ("#b00020", "#ff8a80")
+"""Error text on a light window, and on a dark one (both read at 4.5:1 or better)."""
+
+WIZARD_MNEMONICS = "bn"
+"""Back and Next."""
+MENU_MNEMONICS = "fegh"
+"""The menu bar: File, Edit, Go, Help. A page using one of these letters would make Alt+letter
+alternate between the field and the menu."""
 
 
-class ParseError(ValueError):
-    """The text is not a number at all; pydantic never gets to see it."""
+def plain_label(text: str = "") -> QLabel:
+    """A label that shows its text as typed: never markup, never a link."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
-def parse_number(text: str, integer: bool, optional: bool) -> float | int | None:
-    """Text as typed (1,500 / 1_500 / 5% / $90) to a number; '' is None when optional."""
-    cleaned = re.sub(r"[,_\s$]", "", text)
-    if not cleaned:
-        if optional:
-            return None
-        raise ParseError("A number is needed here.")
-    scale = 1.0
-    if cleaned.endswith("%"):
-        cleaned, scale = cleaned[:-1], 0.01
-    try:
-        value = float(cleaned) * scale
-    except ValueError:
-        raise ParseError("Type a number, for example 1,500 or 0.25.") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ParseError("Type a finite number.")
-    if integer:
-        if value != int(value):
-            raise ParseError("Type a whole number.")
-        return int(value)
-    return value
+class ErrorLabel(QLabel):
+    """Plain-text error words in a red that reads on the window, light or dark."""
 
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self._colour()
 
-def format_number(value: float | int | None, integer: bool) -> str:
-    if value is None:
-        return ""
-    if integer:
-        return f"{int(value):,}"
-    text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return text or "0"
+    def _colour(self) -> None:
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        colour = QColor(ERROR_COLOURS[1] if dark else ERROR_COLOURS[0])
+        palette = self.palette()
+        if palette.color(QPalette.ColorRole.WindowText) != colour:
+            palette.setColor(QPalette.ColorRole.WindowText, colour)
+            self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour()
 
 
 class Field:
     """One project field: label, editor, help and error, bound through the controller."""
 
     def __init__(self, controller: ProjectController, path: FieldPath, label: str,
-                 help_text: str = "") -> None:
+                 help_text: str = "", unit: str = "") -> None:
         self.controller = controller
         self.path = path
-        self.label = QLabel(label)
-        self.help = QLabel(help_text)
+        self.unit = unit
+        self.label = plain_label(label)
+        self.help = plain_label(help_text)
         self.help.setWordWrap(True)
         self.help.setStyleSheet(HELP_STYLE)
         self.help.setVisible(bool(help_text))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error = ErrorLabel()
         self.error.setVisible(False)
-        self.error.setAccessibleName(f"{label} error")
+        self.error.setAccessibleName(f"{label.replace('&', '').strip().rstrip(':')} error")
         self.editor: QWidget = QWidget()
         self._loading = False
+        self._writing = False  # our own edit: the editor already shows what the user typed
+        self._own_error = ""
+        self._not_applied = ""
         self._external = ""
+        controller.notAppliedChanged.connect(self._not_applied_changed)
+
+    # ---- names --------------------------------------------------------------------------
+
+    def title(self) -> str:
+        """The label as the user reads it: 'Requests per day'."""
+        return self.label.text().replace("&", "").strip().rstrip(":")
+
+    def label_text(self) -> str:
+        return self.title().lower()
+
+    def name(self) -> FieldName:
+        return FieldName(self.title(), self.unit)
+
+    def list_label(self) -> str:
+        """The field among all the plan's inputs: 'System prompt (RAG)'."""
+        if isinstance(self.path, ApproachInput):
+            return f"{self.title()} ({texts.APPROACH_LABELS[self.path.approach]})"
+        if isinstance(self.path, PriceOverride):
+            return f"{self.title()} ({self.path.model})"
+        return self.title()
 
     # ---- error display ------------------------------------------------------------------
 
-    def show_error(self, message: str) -> None:
-        self._own_error = message
-        text = " ".join(m for m in (message, self._external) if m)
+    def show_error(self, message: str, not_applied: str = "") -> None:
+        self._own_error, self._not_applied = message, not_applied
+        text = " ".join(m for m in (message, not_applied, self._external) if m)
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        typed = self.text_input()
+        if typed is not None:
+            # Text the plan does not hold is drawn in the error colour, and a screen reader
+            # hears why with the field.
+            palette = QPalette()
+            if not_applied:
+                palette.setColor(QPalette.ColorRole.Text, self.error.palette().color(
+                    QPalette.ColorRole.WindowText))
+            typed.setPalette(palette)
+            typed.setAccessibleDescription(text)
+
+    def text_input(self) -> QWidget | None:
+        """The widget the user types into, if any."""
+        return None
 
     def set_external_error(self, message: str) -> None:
         """A message from outside the field itself, e.g. an unknown model price."""
         self._external = message
-        self.show_error(getattr(self, "_own_error", ""))
+        self.show_error(self._own_error, self._not_applied)
 
     def has_error(self) -> bool:
-        return bool(getattr(self, "_own_error", ""))
+        return bool(self._own_error)
+
+    def is_applied(self) -> bool:
+        """False while the field shows text the plan does not hold."""
+        return not self._not_applied
+
+    def _not_applied_changed(self) -> None:
+        # The plan took this field's value from elsewhere (the same field on another page, a
+        # preset button): show what it holds now.
+        if self._writing or self.is_applied():
+            return
+        if all(entry.path != self.path for entry in self.controller.not_applied()):
+            self.refresh(self.controller.project, None)
 
     # ---- model <-> widget ---------------------------------------------------------------
 
     def write(self, value: Any) -> None:
-        message = self.controller.set_value(self.path, value, f"Edit {self.label_text()}")
-        self.show_error(message or "")
+        self._writing = True
+        try:
+            message = self.controller.set_value(self.path, value, f"Edit {self.label_text()}",
+                                                self.name())
+        finally:
+            self._writing = False
+        if message:
+            self.refuse(message)
+        else:
+            self.show_error("")
 
-    def label_text(self) -> str:
-        return self.label.text().replace("&", "").rstrip(":").lower()
+    def refuse(self, message: str) -> None:
+        """The text shown cannot go into the plan: the plan keeps its value, and says so."""
+        self._writing = True
+        try:
+            self.controller.refuse(self.path, self.list_label(), self.shown_text())
+        finally:
+            self._writing = False
+        value = self.path.read(self.controller.project)
+        kept = "leaves it empty" if value in (None, "") else f"keeps {self.describe(value)}"
+        self.show_error(message, f"Not applied: the plan {kept}.")
+
+    def shown_text(self) -> str:
+        """What the editor shows, as the user typed it."""
+        return ""
+
+    def describe(self, value: Any) -> str:
+        """A value of this field in words, for "the plan keeps …"."""
+        return f"“{value}”"
 
     def refresh(self, project: Project, changed: Changed) -> None:
-        value = self.path.read(project)
-        if self.shows(value):
+        if self._writing:
             return
+        value = self.path.read(project)
         if self.has_error() and changed is not None and self.path not in changed:
-            return  # keep the user's rejected text and its message in view
-        self._loading = True
-        try:
-            self.load(value)
-        finally:
-            self._loading = False
+            return  # keep the user's refused text and its message in view
+        if not self.shows(value):
+            self._loading = True
+            try:
+                self.load(value)
+            finally:
+                self._loading = False
         self.show_error("")
 
     def shows(self, value: Any) -> bool:
@@ -142,16 +225,29 @@ class Field:
 
 
 class NumberField(Field):
+    """A number typed in the user's locale.
+
+    A percent sign is understood on fractions and `k`/`M` on fields that reach a million,
+    as the model's bounds say (ui/limits.py), unless `percent` or `suffixes` say otherwise.
+    """
+
     def __init__(self, controller: ProjectController, path: FieldPath, label: str,
                  help_text: str = "", *, integer: bool = False, optional: bool = False,
-                 unit: str = "", placeholder: str = "") -> None:
-        super().__init__(controller, path, label, help_text)
+                 unit: str = "", placeholder: str = "", percent: bool | None = None,
+                 suffixes: bool | None = None) -> None:
+        super().__init__(controller, path, label, help_text, unit)
         self.integer, self.optional = integer, optional
+        bounds = limits(path)
+        self.kind = NumberKind(
+            integer=integer, optional=optional,
+            percent=bounds.fraction if percent is None else percent,
+            suffixes=bounds.large if suffixes is None else suffixes,
+            money="USD" in unit or "$" in unit)
         self.line = QLineEdit()
         self.line.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.line.setPlaceholderText(placeholder or ("not measured" if optional else ""))
         self.line.setMinimumWidth(110)
-        self.line.setAccessibleName(label.replace("&", "").rstrip(":"))
+        self.line.setAccessibleName(self.title())
         self.line.textEdited.connect(self._edited)
         self.line.editingFinished.connect(self.finished)
         self.label.setBuddy(self.line)
@@ -160,22 +256,41 @@ class NumberField(Field):
             row = QHBoxLayout(box)
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(self.line, 1)
-            row.addWidget(QLabel(unit))
+            row.addWidget(plain_label(unit))
             self.editor = box
         else:
             self.editor = self.line
 
+    def text_input(self) -> QWidget | None:
+        return self.line
+
+    def _parse(self, text: str) -> float | int | None:
+        return parse_number(text, self.kind, self.title())
+
     def _edited(self, text: str) -> None:
         try:
-            value = parse_number(text, self.integer, self.optional)
+            value = self._parse(text)
         except ParseError as error:
-            self.show_error(str(error))
+            self.refuse(str(error))
             return
         self.write(value)
 
+    def finished(self) -> None:
+        super().finished()
+        text = self.line.text().strip()
+        if self.is_applied() and text and text[-1] in SUFFIXES:
+            # "50k" was taken as 50,000: show the number the plan now holds.
+            self.load(self.path.read(self.controller.project))
+
+    def shown_text(self) -> str:
+        return self.line.text()
+
+    def describe(self, value: Any) -> str:
+        return " ".join(p for p in (format_number(value, self.integer), self.unit) if p)
+
     def shows(self, value: Any) -> bool:
         try:
-            return bool(parse_number(self.line.text(), self.integer, self.optional) == value)
+            return bool(self._parse(self.line.text()) == value)
         except ParseError:
             return False
 
@@ -201,7 +316,7 @@ class TextField(Field):
             self.line.textEdited.connect(self.write)
             self.line.editingFinished.connect(self.finished)
             self.editor = self.line
-        self.editor.setAccessibleName(label.replace("&", "").rstrip(":"))
+        self.editor.setAccessibleName(self.title())
         self.label.setBuddy(self.editor)
 
     def _edited_multi(self) -> None:
@@ -210,6 +325,12 @@ class TextField(Field):
 
     def text(self) -> str:
         return self.text_edit.toPlainText() if self.multiline else self.line.text()
+
+    def shown_text(self) -> str:
+        return self.text()
+
+    def text_input(self) -> QWidget | None:
+        return self.text_edit if self.multiline else self.line
 
     def shows(self, value: Any) -> bool:
         return self.text().strip() == (value or "").strip()
@@ -222,7 +343,11 @@ class TextField(Field):
 
 
 class ChoiceField(Field):
-    """A closed set of answers as radio buttons in a row."""
+    """A closed set of answers as radio buttons in a row.
+
+    The row carries the question as its accessible name and each button names the question in
+    its description, so a screen reader says "Yes, radio button, Does it do the job?".
+    """
 
     def __init__(self, controller: ProjectController, path: FieldPath, label: str,
                  options: Sequence[tuple[Any, str]], help_text: str = "") -> None:
@@ -238,7 +363,9 @@ class ChoiceField(Field):
             self.group.addButton(button, i)
             row.addWidget(button)
             self.buttons.append(button)
+            button.setAccessibleDescription(self.title())
         row.addStretch(1)
+        box.setAccessibleName(self.title())
         self.group.idClicked.connect(self._clicked)
         self.label.setBuddy(self.buttons[0])
         self.editor = box
@@ -252,9 +379,17 @@ class ChoiceField(Field):
         return checked >= 0 and self.options[checked][0] == value
 
     def load(self, value: Any) -> None:
+        if value is None or all(option != value for option, _ in self.options):
+            # Not answered: no button is checked (an exclusive group cannot uncheck its last).
+            self.group.setExclusive(False)
+            for button in self.buttons:
+                button.setChecked(False)
+            self.group.setExclusive(True)
+            return
         for i, (option, _) in enumerate(self.options):
             if option == value:
                 self.buttons[i].setChecked(True)
+                self.label.setBuddy(self.buttons[i])  # Alt+letter lands on the answer given
 
 
 class CheckField(Field):
@@ -266,9 +401,10 @@ class CheckField(Field):
         self.box = QCheckBox(label)
         self.box.toggled.connect(self._toggled)
         self.editor = self.box
+        self.error.setAccessibleName(f"{self.title()} error")
 
-    def label_text(self) -> str:
-        return self.box.text().replace("&", "").lower()
+    def title(self) -> str:
+        return self.box.text().replace("&", "").strip()
 
     def _toggled(self, on: bool) -> None:
         if not self._loading:
@@ -299,7 +435,7 @@ class TriStateField(Field):
         for _, text in TRI_STATE:
             self.combo.addItem(text)
         self.combo.currentIndexChanged.connect(self._changed)
-        self.combo.setAccessibleName(label.replace("&", "").rstrip(":"))
+        self.combo.setAccessibleName(self.title())
         self.label.setBuddy(self.combo)
         self.editor = self.combo
 
@@ -338,9 +474,15 @@ class ModelField(Field):
         line.editingFinished.connect(self.finished)
         self.combo.activated.connect(lambda _i: self.write(self.combo.currentText()))
         completer.activated.connect(self.write)
-        self.combo.setAccessibleName(label.replace("&", "").rstrip(":"))
+        self.combo.setAccessibleName(self.title())
         self.label.setBuddy(self.combo)
         self.editor = self.combo
+
+    def shown_text(self) -> str:
+        return self.combo.currentText()
+
+    def text_input(self) -> QWidget | None:
+        return self.combo.lineEdit()
 
     def shows(self, value: Any) -> bool:
         return self.combo.currentText().strip() == (value or "")
@@ -366,10 +508,12 @@ def add_rows(grid: QGridLayout, fields: Sequence[Field], start_row: int = 0) -> 
     return row
 
 
-def assign_mnemonics(widgets: Sequence[QWidget], reserved: str = "bnfc") -> str:
-    """Give each label or button a distinct Alt+letter, skipping ones the wizard uses.
+def assign_mnemonics(widgets: Sequence[QWidget],
+                     reserved: str = WIZARD_MNEMONICS + MENU_MNEMONICS) -> str:
+    """Give each label or button a distinct Alt+letter, skipping the wizard's and the menu bar's.
 
-    Returns the letters now taken, to reserve them for a neighbouring group.
+    A widget left without a free letter gets none rather than a clash. Returns the letters now
+    taken, to reserve them for a neighbouring group.
     """
     used = set(reserved)
     for widget in widgets:
