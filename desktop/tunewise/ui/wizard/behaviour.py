@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -48,6 +49,7 @@ class BehaviourPage(ProjectPage):
             note.line.setAccessibleName(f"Note on {texts.SIGN_LABELS[sign]}")
             self.fields += [field, note]
             status = QLabel()
+            status.setTextFormat(Qt.TextFormat.PlainText)
             status.setWordWrap(True)
             status.setMinimumWidth(170)
             self.status[sign] = status

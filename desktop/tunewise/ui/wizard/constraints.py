@@ -7,7 +7,6 @@ from html import escape
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
-    QLabel,
 )
 
 from tunewise.core import texts
@@ -20,6 +19,7 @@ from tunewise.ui.fields import (
     CheckField,
     ChoiceField,
     TextField,
+    plain_label,
 )
 from tunewise.ui.wizard.base import ProjectPage, issue_html
 
@@ -65,7 +65,7 @@ class ConstraintsPage(ProjectPage):
             note = TextField(c, SignNote(sign), "", placeholder="Optional note")
             note.line.setAccessibleName(f"Note on {texts.SIGN_LABELS[sign]}")
             self.fields.append(note)
-            grid.addWidget(QLabel(texts.SIGN_LABELS[sign]), 2 * row, 0)
+            grid.addWidget(plain_label(texts.SIGN_LABELS[sign]), 2 * row, 0)
             grid.addWidget(note.editor, 2 * row, 1)
             grid.addWidget(note.error, 2 * row + 1, 1)
         grid.setColumnStretch(1, 1)

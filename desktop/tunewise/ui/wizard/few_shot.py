@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
 )
@@ -37,6 +38,7 @@ class FewShotPage(ProjectPage):
                         optional=True),
         )
         self.arithmetic = QLabel()
+        self.arithmetic.setTextFormat(Qt.TextFormat.PlainText)
         self.arithmetic.setWordWrap(True)
         self.arithmetic.setAccessibleName("Few-shot arithmetic")
         self.arithmetic.setStyleSheet("font-weight: bold;")
