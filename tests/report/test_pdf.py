@@ -263,6 +263,6 @@ def test_axis_helpers() -> None:
     assert nice_ticks(39_907.5) == [0, 10_000, 20_000, 30_000, 40_000]
     assert nice_ticks(1, 6, min_step=1) == [0, 1]
     assert short_money(12_500) == "$12.5k" and short_money(1_500_000) == "$1.5M"
-    assert short_money(2.5e9) == "$2.5B" and short_money(3e20) == "$3.0e+20"
+    assert short_money(2.5e9) == "$2.5B" and short_money(3e20) == "$3\N{MULTIPLICATION SIGN}10²⁰"
     assert lower_label("Fine-tuning + RAG") == "fine-tuning + RAG"
     assert lower_label("RAG only") == "RAG only"
