@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tunewise.core.costs import CostReport
+from tunewise.core.costs import CostReport, rounding_tolerance
 from tunewise.core.project import ApproachId
 from tunewise.core.results import Crossing, Payback
 from tunewise.core.texts import APPROACH_LABELS, lower_label, money
@@ -22,9 +22,12 @@ def _name(approach: ApproachId) -> str:
 
 
 def _never_dearer(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether line a stays at or below line b on every day, allowing for float rounding."""
-    tolerance = 1e-9 * np.maximum(np.abs(a), np.abs(b)) + 1e-9
-    return bool(np.all(a <= b + tolerance))
+    """Whether line a stays at or below line b on every day, allowing for float rounding only.
+
+    The allowance is relative to the lines' size (see costs.rounding_tolerance); a fixed
+    relative slack such as 1e-9 would call a plan $10,000 dearer "no dearer" at $10 trillion.
+    """
+    return bool(np.all(a <= b + rounding_tolerance(a, b)))
 
 
 def payback(recommended: ApproachId | None, costs: CostReport) -> Payback | None:

@@ -201,14 +201,27 @@ def _approach_cost(
     )
 
 
+def rounding_tolerance(a: FloatArray, b: FloatArray) -> FloatArray:
+    """How far apart two cumulative cost lines can be from float rounding alone, day by day.
+
+    A running sum over n days can be off by about n rounding steps of its own size, so the
+    allowance is relative to the lines' magnitude: cents on a small plan, more on a plan in the
+    trillions, and never so much that a real difference of a few dollars is called a tie.
+    """
+    steps = a.size + 16
+    return np.asarray(steps * np.finfo(np.float64).eps * np.maximum(np.abs(a), np.abs(b)))
+
+
 def crossing(a: FloatArray, b: FloatArray) -> tuple[float, int] | None:
     """First day the two cumulative lines cross, and the sign of a - b just after.
 
     The day is linearly interpolated between whole days; lines that touch and part again on
-    the same side do not count, and lines that never change sides give None.
+    the same side do not count, and lines that never change sides give None. Differences
+    within float rounding count as touching, so rounding noise is never a crossing.
     """
     diff = a - b
     sign = np.sign(diff)
+    sign[np.abs(diff) <= rounding_tolerance(a, b)] = 0
     sided = np.nonzero(sign)[0]
     if sided.size < 2:
         return None
