@@ -61,7 +61,23 @@ def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
     monkeypatch.setattr(dialogs, "about", record("about"))
     monkeypatch.setattr(dialogs, "show_document", record("show_document"))
     monkeypatch.setattr(dialogs, "exec_print_dialog", record("exec_print_dialog", False))
+    monkeypatch.setattr(dialogs, "export_done", record("export_done"))
+    monkeypatch.setattr(dialogs, "open_folder", record("open_folder", True))
     return log
+
+
+@pytest.fixture(autouse=True)
+def english_numbers() -> Iterator[None]:
+    """Numbers read and written as en_US writes them, whatever the machine's locale is.
+
+    Tests about other locales set theirs on top of this (QLocale.setDefault) and restore it.
+    """
+    from PySide6.QtCore import QLocale
+
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    yield
+    QLocale.setDefault(before)
 
 
 @pytest.fixture(autouse=True)

@@ -38,7 +38,7 @@ def test_save_reopen_compare(ui: Any, dialog_log: Any, tmp_path: Path) -> None:
     ui.window.save_action.trigger()
     assert target.exists()
     assert not ui.window.isWindowModified()
-    assert ui.window.windowTitle() == "plan.tunewise[*] — Tunewise"
+    assert ui.window.windowTitle() == "Untitled plan — plan.tunewise[*] — Tunewise"
     reopened = load_project(target)
     assert comparable(reopened) == comparable(ui.window.controller.project)
     assert reopened.costs.requests_per_day == 2500
@@ -82,9 +82,9 @@ def test_undo_covers_answers_and_the_recommendation(ui: Any) -> None:
     ui.choose(Attr("answers", "few_shot_adequate"), "Yes")
     assert ui.headline() == "Recommendation: Prompt engineering"
     ui.window.undo_action.trigger()
-    assert ui.headline() == "Recommendation: Revisit the problem definition"
+    assert ui.headline() == "Recommendation: None yet — answer Q1–Q4 to get a recommendation"
     field = ui.field(Attr("answers", "few_shot_adequate"))
-    assert field.buttons[2].isChecked()  # "Not tried" again
+    assert not any(b.isChecked() for b in field.buttons)  # unanswered again
     ui.window.redo_action.trigger()
     assert ui.headline() == "Recommendation: Prompt engineering"
 
@@ -142,7 +142,8 @@ def test_corrupt_file_leaves_the_open_project_untouched(ui: Any, dialog_log: Any
     assert "broken.tunewise" in message and "is not valid JSON" in message
     assert comparable(ui.window.controller.project) == before
     assert ui.window.controller.path == example_project("support-bot")
-    assert ui.window.windowTitle() == "support-bot.tunewise[*] — Tunewise"
+    assert ui.window.windowTitle() == ("Support bot for Acme Cloud — support-bot.tunewise[*]"
+                                       " — Tunewise")
 
 
 def _enter(mime: QMimeData) -> QDragEnterEvent:
@@ -167,8 +168,8 @@ def _drop(window: Any, path: Path) -> QDropEvent:
 
 def test_dropping_a_project_file_opens_it(ui: Any) -> None:
     _drop(ui.window, example_project("policy-assistant"))
-    assert ui.window.windowTitle() == "policy-assistant.tunewise[*] — Tunewise"
     expected = load_project(example_project("policy-assistant")).metadata.name
+    assert ui.window.windowTitle() == f"{expected} — policy-assistant.tunewise[*] — Tunewise"
     assert ui.field(Attr("metadata", "name")).line.text() == expected
 
 
@@ -207,7 +208,7 @@ def test_report_entries_call_the_report_module(ui: Any, monkeypatch: pytest.Monk
     calls: list[tuple[str, Any]] = []
     for name in ("export_report_pdf", "print_report", "preview_report"):
         monkeypatch.setattr(report_view, name,
-                            lambda parent, project, n=name: calls.append((n, project)))
+                            lambda parent, project, *_, n=name: calls.append((n, project)))
     ui.window.export_report()
     ui.window.print_report()
     ui.window.preview_report()
@@ -244,5 +245,5 @@ def test_startup_with_a_file_argument(tmp_path: Path) -> None:
         [sys.executable, "-m", "tunewise", str(example_project("support-bot"))],
         env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "title=support-bot.tunewise" in result.stdout
+    assert "title=Support bot for Acme Cloud — support-bot.tunewise — Tunewise" in result.stdout
     assert "recommendation=Fine-tuning, best combined as fine-tuning + prompting" in result.stdout

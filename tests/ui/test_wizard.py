@@ -34,8 +34,13 @@ def test_pages_are_listed_once_in_order(window: Any) -> None:
 
 def test_new_project_starts_untested(ui: Any) -> None:
     assert ui.window.windowTitle().startswith("Untitled")
-    # Untested few-shot carries on as if it falls short; no gap named: revisit the problem.
-    assert ui.headline() == "Recommendation: Revisit the problem definition"
+    # A blank plan is blank: nothing preselected, nothing concluded, confidence not high.
+    assert ui.headline() == "Recommendation: None yet — answer Q1–Q4 to get a recommendation"
+    for path in (A("few_shot_adequate"), A("knowledge_gap"), A("behavior_gap"),
+                 A("examples_high_quality")):
+        assert not any(b.isChecked() for b in ui.field(path).buttons)
+    assert "Confidence: low" in ui.window.verdict.text()
+    assert ui.window.flowchart.describe().startswith("Few-shot enough? ?; Knowledge gap? ?")
 
 
 def test_prompting_branch(ui: Any) -> None:
@@ -126,17 +131,20 @@ def test_signs_show_what_the_numbers_suggest(ui: Any) -> None:
     assert ui.window.controller.project.answers.latency is None
 
 
-def test_out_of_range_value_shows_the_model_message_and_keeps_the_last_valid(ui: Any) -> None:
+def test_out_of_range_value_is_refused_in_words_and_changes_nothing(ui: Any) -> None:
     score = ui.type(A("few_shot_score"), "0.5")
     assert ui.window.controller.project.answers.few_shot_score == 0.5
     ui.type_into(score, "1.5")
     assert score.error.isVisible()
-    assert score.error.text() == "Input should be less than or equal to 1."
+    assert score.error.text() == ("Experiment score must be between 0 and 1 (0% to 100%). "
+                                  "Not applied: the plan keeps 0.5.")
     assert score.line.text() == "1.5"  # not clamped, not rewritten
-    # Typed key by key: "1" was valid and is kept; "1.5" was refused.
-    assert ui.window.controller.project.answers.few_shot_score == 1.0
+    # Typed key by key, "1" was valid on the way; none of a refused text stays in the plan.
+    assert ui.window.controller.project.answers.few_shot_score == 0.5
     ui.type_into(score, "abc")
-    assert score.error.text() == "Type a number, for example 1,500 or 0.25."
+    assert score.error.text() == ("Experiment score needs a number written like 1,500 or 0.25. "
+                                  "Not applied: the plan keeps 0.5.")
+    assert ui.window.controller.project.answers.few_shot_score == 0.5
     ui.type_into(score, "")
     assert not score.error.isVisible()
     assert ui.window.controller.project.answers.few_shot_score is None
@@ -144,11 +152,12 @@ def test_out_of_range_value_shows_the_model_message_and_keeps_the_last_valid(ui:
 
 def test_horizon_beyond_ten_years_is_refused_not_clamped(ui: Any) -> None:
     horizon = ui.type(Attr("costs", "horizon_days"), "5000")
-    assert horizon.error.text() == "Input should be less than or equal to 3650."
-    # Typed key by key: 500 was the last valid value and stays in the model.
-    assert ui.window.controller.project.costs.horizon_days == 500
+    assert horizon.error.text() == ("Horizon must be between 1 and 3,650 days. "
+                                    "Not applied: the plan keeps 365 days.")
+    # Typed key by key, 500 was valid on the way; the plan keeps the horizon it had.
+    assert ui.window.controller.project.costs.horizon_days == 365
     assert horizon.line.text() == "5000"
-    assert ui.window.wizard.dashboard.chart.series("prompt_engineering")[0][-1] == 500
+    assert ui.window.wizard.dashboard.chart.series("prompt_engineering")[0][-1] == 365
 
 
 def test_empty_plan_name_is_refused(ui: Any) -> None:
@@ -157,7 +166,8 @@ def test_empty_plan_name_is_refused(ui: Any) -> None:
     name.line.setFocus()
     name.line.selectAll()
     ui.qtbot.keyClick(name.line, Qt.Key.Key_Delete)
-    assert name.error.text() == "This cannot be empty."
+    assert name.error.text() == ("Plan name cannot be empty. "
+                                 "Not applied: the plan keeps “Untitled plan”.")
     assert ui.window.controller.project.metadata.name == "Untitled plan"
 
 

@@ -130,7 +130,7 @@ def to_text(evaluation: Evaluation) -> str:
         lines += [f"  - {w.sentence}" for w in a.what_would_change]
     lines += ["", "Next steps:"] + [f"  [ ] {s.message}" for s in a.next_steps]
     lines += ["", f"Costs over {c.horizon_days} days (USD):"]
-    header = f"  {'Approach':<34}{'Upfront':>12}{'Per request':>14}{'Per month':>12}{'Total':>14}"
+    header = f"  {'Approach':<34}{'Upfront':>12}{'Per request':>14}{'First month':>12}{'Total':>14}"
     lines.append(header)
     for cost in c.approaches.values():
         lines.append(

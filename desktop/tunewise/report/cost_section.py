@@ -63,11 +63,11 @@ def cost_section(ctx: Context) -> list[Flowable]:
             rows.append([label, inputs.approach(approach).model, "no price", "—", "—", "—"])
     out += [Heading("Comparison", "costs-comparison", level=1, style="h2"),
             table(rows, [w * 0.25, w * 0.17, w * 0.14, w * 0.13, w * 0.14, w * 0.17],
-                  header=["Approach", "Model", "Upfront", "Per request", "Per month",
+                  header=["Approach", "Model", "Upfront", "Per request", "First month",
                           f"Total, {costs.horizon_days:,} days"],
                   right=(2, 3, 4, 5), highlight=highlight),
             gap(3),
-            para("Per month is at the starting volume and includes bills, upkeep hours and "
+            para("First month is at the starting volume and includes bills, upkeep hours and "
                  "retraining or re-indexing spread over the months between runs."
                  + (f" {ctx.evaluation.assessment.recommended_row_note}" if highlight else ""),
                  "small")]

@@ -121,7 +121,7 @@ def summary(ctx: Context) -> list[Flowable]:
             rows.append([label, "no price", "no price", "no price"])
     w = ctx.width
     out.append(table(rows, [w * 0.4, w * 0.2, w * 0.2, w * 0.2],
-                     header=["Approach", "Upfront", "Per month",
+                     header=["Approach", "Upfront", "First month",
                              f"Total over {costs.horizon_days:,} days"],
                      right=(1, 2, 3), highlight=highlight))
     out.append(gap(4))

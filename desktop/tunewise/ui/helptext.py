@@ -305,7 +305,7 @@ PAGE_HELP: dict[str, PageHelp] = {
             "costs.retrieval.reindex_every_months": "How often the documents are embedded again "
                                                     "to pick up changes. 0 means index once.",
         },
-        (("Per month", "The table's per-month figure is the first month's: traffic at the "
+        (("First month", "The table's monthly figure is the first month's: traffic at the "
                        "starting volume, monthly bills, upkeep, and retraining or re-indexing "
                        "spread over their months. Growth raises later months."),)),
     ResultsPage.key: PageHelp(
@@ -318,8 +318,9 @@ PAGE_HELP: dict[str, PageHelp] = {
                       "itself. Point at the chart to read every approach's total on that day."),
             ("Table", "Upfront is build time, data preparation, other setup, the first "
                       "training run and the first indexing. Per request is one answer's tokens "
-                      "at the model's prices. Per month is the first month. At horizon is the "
-                      "total on the horizon's last day. The recommended approach is in bold."),
+                      "at the model's prices. First month is the first month's spend. At "
+                      "horizon is the total on the horizon's last day. The recommended approach "
+                      "is in bold."),
             ("Export", "Export saves the chart as a PNG image or an SVG drawing, or the daily "
                        "figures as a CSV file for a spreadsheet. File > Export Report as PDF "
                        "saves the whole plan."),

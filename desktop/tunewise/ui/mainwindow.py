@@ -1,26 +1,28 @@
 """The main window: flowchart and steps on the left, the wizard on the right, and the menus.
 
 It handles whole documents (new, open, save, close, recent files, drag and drop), asks before
-unsaved changes are lost, and keeps window geometry and recent files in QSettings, never in the
-project file.
+unsaved changes are lost, and keeps window geometry and recent files in QSettings (under
+TUNEWISE_HOME when that is set), never in the project file. The title bar names the plan and its
+file; F1 explains the page in view.
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QIcon,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
@@ -34,13 +36,19 @@ from tunewise.core.project import Project
 from tunewise.core.recovery import RecoveryStore
 from tunewise.core.storage import EXTENSION, ProjectFileError
 from tunewise.paths import resource
-from tunewise.ui import dialogs, helptext
-from tunewise.ui.controller import ProjectController
+from tunewise.ui import dialogs, helptext, places
+from tunewise.ui.controller import ProjectController, not_applied_sentence
+from tunewise.ui.files import locations
 from tunewise.ui.files.safety import DocumentGuard, SaveCheck
+from tunewise.ui.recent import RecentFiles
+from tunewise.ui.screens import fit_window
+from tunewise.ui.steplist import StepList
 from tunewise.ui.wizard import Wizard
 from tunewise.ui.wizard.flowchart import FlowchartWidget
 
-MAX_RECENT = 8
+DEFAULT_SIZE = (1280, 800)
+# Plan names longer than this are cut short in the title bar, which has other things to show.
+TITLE_NAME_CHARS = 60
 
 
 def app_icon() -> QIcon:
@@ -57,7 +65,7 @@ class MainWindow(QMainWindow):
                  controller: ProjectController | None = None,
                  recovery: RecoveryStore | None = None) -> None:
         super().__init__()
-        self.settings = settings if settings is not None else QSettings()
+        self.settings = settings if settings is not None else locations.app_settings()
         self.controller = controller or ProjectController(Project(), self)
         # Lock on the open file, its signature on disk, and autosave (when given a store).
         self.guard = DocumentGuard(self, self.controller, recovery)
@@ -70,9 +78,8 @@ class MainWindow(QMainWindow):
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
         self.verdict.setAccessibleName("Current recommendation")
-        self.steps = QListWidget()
-        self.steps.setAccessibleName("Steps")
-        self.steps.currentRowChanged.connect(self._step_chosen)
+        self.steps = StepList()
+        self.steps.opened.connect(self._step_chosen)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 6, 0, 6)
@@ -89,6 +96,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.controller.evaluated.connect(self._evaluated)
+        self.controller.notAppliedChanged.connect(self._not_applied_changed)
         self.controller.modifiedChanged.connect(self.setWindowModified)
         self.controller.pathChanged.connect(lambda _p: self._update_title())
         self.controller.projectReplaced.connect(self._project_replaced)
@@ -117,6 +125,8 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("&Open…", lambda: self.open_project(), keys.Open,
                                         file_menu)
         self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent = RecentFiles(self.settings, self.recent_menu)
+        self.recent.chosen.connect(self.open_recent)
         self.save_action = self._action("&Save", self.save, keys.Save, file_menu)
         self.save_as_action = self._action("Save &As…", self.save_as, keys.SaveAs, file_menu)
         self.close_action = self._action("&Close", self.close_project, keys.Close, file_menu)
@@ -147,27 +157,45 @@ class MainWindow(QMainWindow):
         self._action("&Results", lambda: self.wizard.show_page("results"), "Ctrl+R", go_menu)
 
         help_menu = self.menuBar().addMenu("&Help")
-        self._action("&Guide to the Method", self.show_guide, keys.HelpContents, help_menu)
+        self.page_help_action = self._action("Help for This &Page", self.show_page_help, None,
+                                             help_menu)
+        # F1 everywhere, and the platform's own help key where that is another (Ctrl+? on macOS).
+        help_keys = [QKeySequence(Qt.Key.Key_F1)]
+        platform_key = QKeySequence(keys.HelpContents)
+        if not platform_key.isEmpty() and platform_key != help_keys[0]:
+            help_keys.append(platform_key)
+        self.page_help_action.setShortcuts(help_keys)
+        self._action("&Guide to the Method", self.show_guide, None, help_menu)
         about = self._action("&About Tunewise", self.show_about, None, help_menu)
         about.setMenuRole(QAction.MenuRole.AboutRole)
-        self._fill_recent_menu()
 
     # ---- reacting to the project --------------------------------------------------------
 
     def _evaluated(self, evaluation: Evaluation) -> None:
         self.flowchart.set_assessment(evaluation.assessment)
         a = evaluation.assessment
-        self.verdict.setText(f"<b>Now:</b> {a.headline}<br>Confidence: {a.confidence}")
+        refused = not_applied_sentence(self.controller.not_applied())
+        self.verdict.setText(f"<b>Now:</b> {escape(a.headline)}<br>Confidence: {a.confidence}"
+                             + (f"<br><b>{escape(refused)}</b>" if refused else ""))
         self._update_title()
+
+    def _not_applied_changed(self) -> None:
+        self._evaluated(self.controller.evaluation)
 
     def _project_replaced(self) -> None:
         self._evaluated(self.controller.evaluation)
         self.wizard.show_page("project")
 
     def _update_title(self) -> None:
-        name = self.controller.document_name()
+        """'Support bot for Acme Cloud — support-bot.tunewise[*] — Tunewise'."""
+        plan = " ".join(self.controller.project.metadata.name.split()) or "Untitled plan"
+        if len(plan) > TITLE_NAME_CHARS:
+            plan = plan[:TITLE_NAME_CHARS - 1].rstrip() + "…"
+        parts = [plan.replace("[*]", "[*][*]")]  # a literal "[*]" in a name stays literal
+        if self.controller.path is not None:
+            parts.append(self.controller.path.name.replace("[*]", "[*][*]"))
         read_only = " (read-only)" if self.guard.read_only else ""
-        self.setWindowTitle(f"{name}{read_only}[*] — Tunewise")
+        self.setWindowTitle(f"{' — '.join(parts)}{read_only}[*] — Tunewise")
         self.setWindowModified(self.controller.modified)
 
     def _fill_steps(self) -> None:
@@ -223,7 +251,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         if path is None:
-            folder = str(self.controller.path.parent) if self.controller.path else ""
+            folder = str(places.start_folder(self.controller.path))
             path = dialogs.open_file_name(self, "Open project", folder)
             if path is None:
                 return False
@@ -236,13 +264,17 @@ class MainWindow(QMainWindow):
             return False
         lock, read_only = claimed
         try:
-            self.controller.open(path)
-        except ProjectFileError as error:
+            # The signature is of the very bytes read, so a change right after is noticed.
+            project, signature = self.guard.read(path)
+        except BaseException as error:
             if lock is not None and lock is not self.guard.lock:
                 lock.release()
+            if not isinstance(error, ProjectFileError):
+                raise
             dialogs.error(self, "Could not open the project", str(error))
             return False
-        self.guard.opened(path, lock, read_only)
+        self.controller.replace(project, path)
+        self.guard.opened(path, lock, read_only, signature)
         self._remember(path)
         self._update_title()
         return True
@@ -253,8 +285,10 @@ class MainWindow(QMainWindow):
         return self._save_to(self.controller.path)
 
     def save_as(self) -> bool:
-        suggested = (str(self.controller.path) if self.controller.path
-                     else self.controller.project.metadata.name + EXTENSION)
+        current = self.controller.path
+        name = (current.name if current is not None
+                else places.safe_stem(self.controller.project.metadata.name) + EXTENSION)
+        suggested = places.suggested_path(current, name)
         path = dialogs.save_file_name(self, "Save project as", suggested)
         if path is None:
             return False
@@ -271,7 +305,10 @@ class MainWindow(QMainWindow):
             return False
         try:
             self.controller.save(path)
-        except ProjectFileError as error:
+        except BaseException as error:
+            self.guard.save_failed()  # lets go of a Save As target's lock
+            if not isinstance(error, ProjectFileError):
+                raise
             # The old file is untouched and the document stays modified; say what happened.
             dialogs.error(self, "Could not save the project",
                           f"{error} Your changes are still open here; try another folder.")
@@ -284,40 +321,28 @@ class MainWindow(QMainWindow):
     # ---- recent files -------------------------------------------------------------------
 
     def recent_files(self) -> list[str]:
-        value = self.settings.value("recentFiles", [])
-        if isinstance(value, str):
-            return [value]
-        return [str(v) for v in value] if isinstance(value, list) else []
+        return self.recent.files()
 
     def _remember(self, path: Path) -> None:
-        name = str(path.resolve())
-        files = [name] + [f for f in self.recent_files() if f != name]
-        self.settings.setValue("recentFiles", files[:MAX_RECENT])
-        self._fill_recent_menu()
+        self.recent.remember(path)
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = self.recent_files()
-        for i, name in enumerate(files, start=1):
-            action = self.recent_menu.addAction(f"&{i} {Path(name).name}")
-            action.setToolTip(name)
-            action.triggered.connect(lambda _=False, n=name: self.open_project(Path(n)))
-        self.recent_menu.setEnabled(bool(files))
-        if files:
-            self.recent_menu.addSeparator()
-            clear = self.recent_menu.addAction("Clear &Menu")
-            clear.triggered.connect(self._clear_recent)
-
-    def _clear_recent(self) -> None:
-        self.settings.setValue("recentFiles", [])
-        self._fill_recent_menu()
+    def open_recent(self, path: Path) -> bool:
+        """Open a file from Open Recent; one that has gone is reported and dropped, before
+        anything asks about the open plan's changes."""
+        if not path.is_file():
+            dialogs.error(self, "Recent file not found",
+                          f"“{path.name}” is no longer in {path.parent}. It may have been "
+                          "moved, renamed or deleted; it has been removed from Open Recent.")
+            self.recent.forget(path)
+            return False
+        return self.open_project(path)
 
     # ---- report ---------------------------------------------------------------------------
 
     def export_report(self) -> None:
         from tunewise.ui.results import report_view  # reportlab loads on first use
 
-        report_view.export_report_pdf(self, self.controller.project)
+        report_view.export_report_pdf(self, self.controller.project, self.controller.path)
 
     def print_report(self) -> None:
         from tunewise.ui.results import report_view
@@ -336,6 +361,12 @@ class MainWindow(QMainWindow):
 
     def show_guide(self) -> None:
         dialogs.show_document(self, "Guide to the method", helptext.GUIDE_HTML)
+
+    def show_page_help(self) -> None:
+        """F1: what the page in view is for and what each of its fields means."""
+        page = self.wizard.currentPage() or self.wizard.pages[0]
+        html = helptext.page_help(page, self.controller.evaluation.assessment)
+        dialogs.show_document(self, f"Help: {page.title()}", html)
 
     # ---- drag and drop ------------------------------------------------------------------
 
@@ -366,11 +397,21 @@ class MainWindow(QMainWindow):
     # ---- settings and closing -----------------------------------------------------------
 
     def _restore_settings(self) -> None:
+        # The size and place last used, kept within the screen the window opens on now: a
+        # window last used on a bigger monitor fills this one rather than spilling off it.
+        rect = self.settings.value("window/rect")
         geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray | bytes):
+        if isinstance(rect, QRect) and rect.isValid():
+            wanted = rect
+        elif isinstance(geometry, QByteArray | bytes):  # written by an earlier release
             self.restoreGeometry(QByteArray(geometry))
+            wanted = self.normalGeometry() if self.normalGeometry().isValid() else self.geometry()
         else:
-            self.resize(1280, 800)
+            wanted = QRect(0, 0, *DEFAULT_SIZE)
+            wanted.moveCenter(QGuiApplication.primaryScreen().availableGeometry().center())
+        fit_window(self, wanted)
+        if self.settings.value("window/maximized") in (True, "true"):
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         for key, splitter in (("window/splitter", self.splitter),
                               ("window/dashboardTop", self.wizard.dashboard.top)):
             state = self.settings.value(key)
@@ -378,15 +419,20 @@ class MainWindow(QMainWindow):
                 splitter.restoreState(QByteArray(state))
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        normal = self.normalGeometry()
+        self.settings.setValue("window/rect", normal if normal.isValid() else self.geometry())
+        self.settings.setValue("window/maximized", self.isMaximized())
+        self.settings.remove("window/geometry")
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/dashboardTop", self.wizard.dashboard.top.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
-            self.save_settings()
-            self.guard.closed()
-            event.accept()
+            try:
+                self.save_settings()
+            finally:  # whatever fails on the way out, the file's lock is let go
+                self.guard.closed()
+                event.accept()
         else:
             event.ignore()

@@ -134,14 +134,25 @@ def _replace_dialogs(watch: _Watch) -> None:
             return reply
         return stand_in
 
+    saved: list[object] = []
+
     def save_file_name(*args: object, **kw: object) -> Any:
         target, watch.expect_save_to = watch.expect_save_to, None
-        return target if target is not None else refuse("save_file_name")(*args, **kw)
+        if target is None:
+            return refuse("save_file_name")(*args, **kw)
+        saved.append(target)
+        return target
 
+    def export_done(parent: object, title: str, path: object) -> None:
+        # Every export ends by saying where it went; expected for a file this run saved.
+        if path not in saved:
+            refuse("export_done")(title, str(path))
+
+    expected = {"save_file_name": save_file_name, "export_done": export_done}
     for name, value in list(vars(dialogs).items()):
         if (inspect.isfunction(value) and value.__module__ == dialogs.__name__
                 and not name.startswith("_")):
-            setattr(dialogs, name, save_file_name if name == "save_file_name" else refuse(name))
+            setattr(dialogs, name, expected.get(name) or refuse(name))
 
 
 def _install_hooks(watch: _Watch) -> None:

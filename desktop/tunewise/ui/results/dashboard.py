@@ -11,14 +11,17 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QImageWriter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
+    QPushButton,
     QSizePolicy,
+    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -37,15 +40,16 @@ from tunewise.core.project import APPROACHES
 from tunewise.core.results import Assessment
 from tunewise.core.texts import money
 from tunewise.ui import dialogs
-from tunewise.ui.controller import ProjectController
-from tunewise.ui.fields import NumberField
+from tunewise.ui.controller import ProjectController, not_applied_sentence
+from tunewise.ui.fields import ErrorLabel, NumberField
 from tunewise.ui.results.chart import CostChart, readout_html
 from tunewise.ui.results.panels import make_panel
 
 import pyqtgraph.exporters  # isort: skip
 
 HORIZON_PRESETS = ((90, "&90 days"), (365, "&1 year"), (730, "&2 years"), (1095, "&3 years"))
-TABLE_COLUMNS = ("Approach", "Model", "Upfront", "Per request", "Per month", "At horizon",
+PNG_WIDTH = 1600
+TABLE_COLUMNS = ("Approach", "Model", "Upfront", "Per request", "First month", "At horizon",
                  "Upkeep", "Consistency")
 
 
@@ -93,6 +97,7 @@ class Dashboard(QWidget):
 
         self.headline = QLabel()
         self.headline.setAccessibleName("Recommendation")
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setWordWrap(True)
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
@@ -100,7 +105,13 @@ class Dashboard(QWidget):
         self.headline.setFont(font)
         self.confidence = QLabel()
         self.confidence.setAccessibleName("Confidence")
+        self.confidence.setTextFormat(Qt.TextFormat.PlainText)
         self.confidence.setWordWrap(True)
+        # Inputs whose text the plan does not hold: the results use the last accepted values.
+        self.not_applied = ErrorLabel()
+        self.not_applied.setAccessibleName("Inputs not applied")
+        self.not_applied.setVisible(False)
+        controller.notAppliedChanged.connect(self._show_not_applied)
 
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
@@ -113,6 +124,34 @@ class Dashboard(QWidget):
         self.chart = CostChart()
         self.chart.setMinimumHeight(220)
         self.chart.hovered.connect(self._hovered)
+        self.chart.seriesToggled.connect(self._show_crossings)
+        # Under the chart: a day to read without the mouse, the scale, and a way back from a
+        # zoom (a double-click on the chart does the same).
+        self.day = QSpinBox()
+        self.day.setAccessibleName("Day to read the costs of")
+        self.day.setToolTip("Read every approach's cost on this day (or point at the chart, or "
+                            "use the arrow keys on it)")
+        self.day.setKeyboardTracking(True)
+        self.day.valueChanged.connect(self.chart.show_day)
+        day_label = QLabel("&Day:")
+        day_label.setBuddy(self.day)
+        self.log_scale = QCheckBox("&Log scale")
+        self.log_scale.setToolTip("Cost on a logarithmic scale: lines far apart in size both "
+                                  "stay readable")
+        self.log_scale.toggled.connect(self.chart.set_log_scale)
+        self.reset_view = QToolButton()
+        self.reset_view.setText("&Reset view")
+        self.reset_view.setToolTip("Show the whole horizon again (or double-click the chart)")
+        self.reset_view.setEnabled(False)
+        self.reset_view.clicked.connect(self.chart.reset_view)
+        self.chart.viewChanged.connect(self.reset_view.setEnabled)
+        view_row = QHBoxLayout()
+        view_row.addWidget(day_label)
+        view_row.addWidget(self.day)
+        view_row.addSpacing(12)
+        view_row.addWidget(self.log_scale)
+        view_row.addStretch(1)
+        view_row.addWidget(self.reset_view)
         self.readout = QLabel()
         self.readout.setAccessibleName("Cost on the day under the cursor")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
@@ -127,7 +166,7 @@ class Dashboard(QWidget):
         self.crossings.setTextFormat(Qt.TextFormat.PlainText)
         self.crossings.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-        self.horizon = NumberField(controller, Attr("costs", "horizon_days"), "&Horizon:",
+        self.horizon = NumberField(controller, Attr("costs", "horizon_days"), "Hori&zon:",
                                    integer=True, unit="days")
         self.horizon.line.setMinimumWidth(60)
         self.horizon.line.setMaximumWidth(70)
@@ -142,11 +181,9 @@ class Dashboard(QWidget):
             button.clicked.connect(lambda _=False, d=days: self.set_horizon(d))
             controls.addWidget(button)
         controls.addStretch(1)
-        self.export_button = QToolButton()
-        self.export_button.setText("E&xport")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        # Room for the menu arrow, which Fusion otherwise draws over the last letter.
-        self.export_button.setStyleSheet("QToolButton { padding: 3px 18px 3px 8px; }")
+        # A push button sizes itself with room for its menu arrow; a style sheet doing that for a
+        # tool button stopped it following the palette.
+        self.export_button = QPushButton("E&xport")
         menu = QMenu(self.export_button)
         menu.addAction("Chart as &PNG image…", self.export_png)
         menu.addAction("Chart as &SVG drawing…", self.export_svg)
@@ -175,6 +212,7 @@ class Dashboard(QWidget):
         right_col.addLayout(controls)
         right_col.addWidget(self.horizon.error)
         right_col.addWidget(self.chart, 1)
+        right_col.addLayout(view_row)
         right_col.addWidget(self.readout)
         right_col.addWidget(self.crossings)
         # Below this the reasons wrap a word or two per line; the chart gives way first.
@@ -197,14 +235,19 @@ class Dashboard(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.headline)
         layout.addWidget(self.confidence)
+        layout.addWidget(self.not_applied)
         layout.addWidget(self.top, 1)
         layout.addWidget(self.table)
 
         controller.evaluated.connect(self.show_evaluation)
-        controller.projectReplaced.connect(lambda: self.show_evaluation(controller.evaluation))
+        controller.projectReplaced.connect(self._project_replaced)
         self.show_evaluation(controller.evaluation)
 
     # ---- rendering ----------------------------------------------------------------------
+
+    def _show_not_applied(self) -> None:
+        self.not_applied.setText(not_applied_sentence(self.controller.not_applied()))
+        self.not_applied.setVisible(bool(self.not_applied.text()))
 
     def show_evaluation(self, evaluation: Evaluation) -> None:
         self.evaluation = evaluation
@@ -213,8 +256,11 @@ class Dashboard(QWidget):
         self.headline.setText(f"Recommendation: {a.headline}")
         self.confidence.setText(f"Confidence: {a.confidence_label}. "
                                 + " ".join(a.confidence_reasons[:1]))
+        self.day.blockSignals(True)  # a shorter horizon clamps the day; that moves nothing
+        self.day.setMaximum(evaluation.costs.horizon_days)
+        self.day.blockSignals(False)
         self.chart.show_evaluation(evaluation)
-        self.crossings.setText(a.crossings_sentence)
+        self._show_crossings()
         errors = _list("Not costed", [f"{escape(texts.APPROACH_LABELS[k])}: {escape(v)}"
                                        for k, v in evaluation.costs.errors.items()])
         html = assessment_html(a) + errors
@@ -223,7 +269,27 @@ class Dashboard(QWidget):
             self.details.setHtml(html)
         self._fill_table(evaluation)
         self._show_analyses(evaluation)
-        self._hovered(None)
+        self._hovered(self.chart.day)
+
+    def _project_replaced(self) -> None:
+        """Another file: nothing of the last one's view stays (crosshair, zoom)."""
+        self.chart.show_day(None)
+        self.chart.reset_view()
+        self.show_evaluation(self.controller.evaluation)
+
+    def _show_crossings(self) -> None:
+        """The assessment's break-evens in words, saying which are not on the chart."""
+        if self.evaluation is None:
+            return
+        text = self.evaluation.assessment.crossings_sentence
+        hidden = self.chart.hidden_series()
+        if hidden:
+            names = ", ".join(texts.APPROACH_LABELS[a] for a in hidden)
+            unmarked = len(self.evaluation.assessment.crossings) - len(
+                self.chart.shown_crossings())
+            text += f" Hidden on the chart: {names}"
+            text += (f" ({unmarked} of these crossings not marked)." if unmarked else ".")
+        self.crossings.setText(text)
 
     def _show_analyses(self, evaluation: Evaluation) -> None:
         for analysis_id, result in evaluation.analyses.items():
@@ -291,6 +357,10 @@ class Dashboard(QWidget):
 
     def _hovered(self, day: int | None) -> None:
         self.readout.setText(readout_html(self.chart, day))
+        if day is not None and day != self.day.value():
+            self.day.blockSignals(True)  # showing where the crosshair is, not moving it
+            self.day.setValue(day)
+            self.day.blockSignals(False)
 
     def set_horizon(self, days: int) -> None:
         self.controller.set_value(Attr("costs", "horizon_days"), days, "Change horizon")
@@ -299,17 +369,18 @@ class Dashboard(QWidget):
     # ---- exports ------------------------------------------------------------------------
 
     def _suggest(self, suffix: str) -> str:
+        from tunewise.ui import places
+
         path = self.controller.path
-        return f"{path.with_suffix('')}-costs.{suffix}" if path else f"costs.{suffix}"
+        stem = f"{path.stem}-costs" if path else "costs"
+        return places.suggested_path(path, f"{stem}.{suffix}")
 
     def export_png(self) -> Path | None:
         path = dialogs.save_file_name(self, "Export chart as PNG", self._suggest("png"),
                                       "PNG images (*.png)")
         if path is None:
             return None
-        exporter = pyqtgraph.exporters.ImageExporter(self.chart.getPlotItem())
-        exporter.parameters()["width"] = 1600
-        return self._export(lambda: exporter.export(str(path)), path)
+        return self._export(lambda: write_chart_png(self.chart, path), path)
 
     def export_svg(self) -> Path | None:
         path = dialogs.save_file_name(self, "Export chart as SVG", self._suggest("svg"),
@@ -332,7 +403,17 @@ class Dashboard(QWidget):
             dialogs.error(self, "Export failed",
                           f"Could not write '{path.name}': {error.strerror or error}.")
             return None
+        dialogs.export_done(self, "Export finished", path)
         return path
+
+
+def write_chart_png(chart: CostChart, path: Path, width: int = PNG_WIDTH) -> None:
+    """The chart as on screen, scaled as a whole so the legend keeps its size beside the axis
+    labels (pyqtgraph's exporter enlarges the plot but not the legend or the label text)."""
+    writer = QImageWriter(str(path))
+    writer.setFormat(b"png")
+    if not writer.write(chart.image(width)):
+        raise OSError(f"could not write {path}: {writer.errorString()}")
 
 
 def write_chart_svg(chart: CostChart, path: Path) -> None:

@@ -1,5 +1,10 @@
 """The wizard pages' base class: a scrollable grid of fields bound to the project, and a live
-note showing what the core concluded. Pages never decide."""
+note showing what the core concluded. Pages never decide.
+
+Keyboard: each page's labels get Alt+letters of their own, none of them the menu bar's or Back's
+and Next's (fields.assign_mnemonics); Tab walks the page's fields in order and ends on Back and
+Next, never wandering to the side panel in between.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,16 @@ from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QGridLayout,
     QLabel,
     QScrollArea,
     QVBoxLayout,
     QWidget,
+    QWizard,
     QWizardPage,
 )
 
@@ -25,17 +33,17 @@ from tunewise.ui.fields import (
     add_rows,
     assign_mnemonics,
 )
+from tunewise.ui.theme import NoteBox
 
 YES_NO = ((True, "Yes"), (False, "No"))
 
 
 def note_label(text: str = "") -> QLabel:
-    label = QLabel(text)
+    """A live note in a tinted box whose colours follow the palette (light, dark, changes)."""
+    label = NoteBox(text)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
-    label.setFrameShape(QFrame.Shape.StyledPanel)
     label.setMargin(8)
-    label.setStyleSheet("QLabel { background: #eef4fa; border: 1px solid #c9dbea; }")
     return label
 
 
@@ -74,6 +82,7 @@ class ProjectPage(QWizardPage):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # an empty stop between Next and the fields
         scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -81,7 +90,10 @@ class ProjectPage(QWizardPage):
         self.build()
         self.body_layout.addStretch(1)
         if self.auto_mnemonics:
-            labels = [f.label if f.label.text() else f.editor for f in self.fields]
+            # A field without a label of its own is a check box named by its text; a bare
+            # editor (a note) has no letter, and its typed text must never gain an "&".
+            labels = [f.label if f.label.text() else f.editor for f in self.fields
+                      if f.label.text() or isinstance(f.editor, QAbstractButton)]
             assign_mnemonics([*labels, *self.extra_mnemonics()])
         controller.evaluated.connect(self._evaluated)
         controller.projectReplaced.connect(lambda: self._evaluated(controller.evaluation, True))
@@ -102,6 +114,30 @@ class ProjectPage(QWizardPage):
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
         """Extra HTML for the note under the fields."""
         return ""
+
+    # ---- keyboard -----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._end_tab_order_on_next()
+
+    def _end_tab_order_on_next(self) -> None:
+        """Put Back and Next right after this page's last field in the Tab order."""
+        wizard = self.wizard()
+        if wizard is None:
+            return
+        back = wizard.button(QWizard.WizardButton.BackButton)
+        next_ = wizard.button(QWizard.WizardButton.NextButton)
+        # The page's widgets follow the page in the focus chain, in the order they were made.
+        last: QWidget | None = None
+        widget = self.nextInFocusChain()
+        while widget is not None and self.isAncestorOf(widget):
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                last = widget
+            widget = widget.nextInFocusChain()
+        if last is not None:
+            QWidget.setTabOrder(last, back)
+        QWidget.setTabOrder(back, next_)
 
     # ---- refresh ------------------------------------------------------------------------
 
