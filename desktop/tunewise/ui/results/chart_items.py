@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainter
 
 from tunewise.core.costs import DAYS_PER_MONTH
+from tunewise.report.charts import short_money
 
 DAYS_PER_YEAR = 12 * DAYS_PER_MONTH
 DAYS_UP_TO = 120  # a view this many days wide or less is labelled in days
@@ -25,7 +26,15 @@ TIME_UNITS: dict[str, tuple[str, float, tuple[float, ...]]] = {
 
 
 def compact_money(value: float) -> str:
-    """Axis labels: $1,250 / $125,000 / $12.5M, with thousands separators."""
+    """Axis labels: $1,250 / $125,000 / $12.5M / $3.2B / $250T; beyond, $2.5 times 10 to the 27.
+
+    Never pyqtgraph's own "1e+27" forms, however large the value.
+    """
+    if not math.isfinite(value):
+        return ""
+    if abs(value) >= 1_000_000_000:
+        text = short_money(abs(value))
+        return "-" + text if value < 0 else text
     if abs(value) >= 10_000_000:
         return f"${value / 1_000_000:,.1f}M".replace(".0M", "M")
     if 0 < abs(value) < 1:
@@ -52,14 +61,22 @@ def time_unit(span_days: float) -> str:
 
 
 class MoneyAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph is untyped
-    """USD with thousands separators, on a linear or a log scale."""
+    """USD with thousands separators, on a linear or a log scale.
+
+    pyqtgraph's automatic SI scaling is off: it would divide the ticks by 10^n and put "x1e+27"
+    beside the axis; the labels say the whole amount ("$3.2B", "$2.5 times 10 to the 27").
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
         return [compact_money(v * scale) for v in values]
 
     def logTickStrings(self, values: Sequence[float], scale: float,
                        spacing: float) -> list[str]:
-        return [compact_money(10.0 ** (v * scale)) for v in values]
+        return [compact_money(10.0 ** min(v * scale, 300.0)) for v in values]
 
 
 class TimeAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph is untyped

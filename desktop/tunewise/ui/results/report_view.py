@@ -3,13 +3,31 @@
 All three use the very bytes `tunewise.report.pdf.build_report` produces. The preview shows them
 with QtPdf, and printing renders those PDF pages onto the printer; nothing here lays the report
 out a second time with QPainter.
+
+The report is built on a worker thread (`ReportBuild`), never on the GUI thread: while it runs
+the window stays responsive and a non-modal progress window offers Cancel. Cancelling abandons
+the result; the worker may finish in the background, and what it produces is then ignored.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEventLoop,
+    QIODevice,
+    QObject,
+    QPointF,
+    QRectF,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -17,6 +35,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
+    QProgressDialog,
     QSpinBox,
     QToolBar,
     QVBoxLayout,
@@ -48,9 +67,118 @@ def suggested_file_name(project: Project) -> str:
     return f"{places.safe_stem(project.metadata.name)} - report.pdf"
 
 
+# A build shorter than this shows no progress window at all.
+PROGRESS_DELAY_MS = 400
+
+
+class _BuildSignals(QObject):
+    done = Signal(object)  # the PDF bytes
+    failed = Signal(object)  # the exception build_report raised
+
+
+class _BuildTask(QRunnable):
+    """Runs `build_report` on a pool thread and reports back through queued signals."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self.signals = _BuildSignals()
+
+    def run(self) -> None:
+        try:
+            # Looked up at call time, so tests can replace report_view.build_report.
+            pdf = build_report(self.project)
+        except BaseException as error:  # handed to the GUI thread to judge
+            self.signals.failed.emit(error)
+        else:
+            self.signals.done.emit(pdf)
+
+
+class ReportBuild(QObject):
+    """One report build off the GUI thread, with a non-modal progress window and Cancel.
+
+    `run()` waits for the result in a local event loop, so the window keeps repainting and
+    answering; it returns the PDF, or None when the user cancelled (the worker's late result is
+    then dropped). A failure of the build itself is raised again on the GUI thread.
+    """
+
+    running: ClassVar[list[ReportBuild]] = []
+
+    def __init__(self, parent: QWidget | None, project: Project) -> None:
+        super().__init__()
+        # The user may edit the plan while the report is built: the worker reads its own copy.
+        self.task = _BuildTask(project.model_copy(deep=True))  # the pool deletes it when done
+        self.signals = self.task.signals
+        self.loop = QEventLoop()
+        self.result: bytes | None = None
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.progress = QProgressDialog("Building the planning report…", "Cancel", 0, 0, parent)
+        self.progress.setWindowTitle("Report")
+        self.progress.setWindowModality(Qt.WindowModality.NonModal)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.setMinimumDuration(PROGRESS_DELAY_MS)
+        self.progress.setValue(0)  # starts the clock: shown only if the build takes longer
+        self.progress.canceled.connect(self.cancel)
+        self.signals.done.connect(self._done)
+        self.signals.failed.connect(self._failed)
+
+    def run(self) -> bytes | None:
+        ReportBuild.running.append(self)
+        try:
+            QThreadPool.globalInstance().start(self.task)
+            if not self._finished():
+                self.loop.exec()
+        finally:
+            ReportBuild.running.remove(self)
+            self.progress.canceled.disconnect(self.cancel)
+            self.progress.close()
+            self.progress.deleteLater()
+        if self.cancelled:
+            return None
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def cancel(self) -> None:
+        """Abandon the build: run() returns None now, whatever the worker does later."""
+        if self._finished():
+            return
+        self.cancelled = True
+        # Kept until the worker reports, so its signals never reach a deleted object.
+        _abandoned.add(self)
+        self.loop.quit()
+
+    def _finished(self) -> bool:
+        return self.cancelled or self.result is not None or self.error is not None
+
+    def _done(self, pdf: bytes) -> None:
+        if self.cancelled:
+            _abandoned.discard(self)  # the result is dropped
+            return
+        self.result = pdf
+        self.loop.quit()
+
+    def _failed(self, error: BaseException) -> None:
+        if self.cancelled:
+            _abandoned.discard(self)
+            return
+        self.error = error
+        self.loop.quit()
+
+
+_abandoned: set[ReportBuild] = set()
+
+
 def _build(parent: QWidget | None, project: Project) -> bytes | None:
+    """The report's PDF, built off the GUI thread; None if it failed (said so) or was cancelled."""
+    if ReportBuild.running:  # one at a time: bring the one in progress forward
+        ReportBuild.running[-1].progress.show()
+        ReportBuild.running[-1].progress.raise_()
+        return None
     try:
-        return build_report(project)
+        return ReportBuild(parent, project).run()
     except (PriceError, ValueError, OSError) as error:
         dialogs.error(parent, "Report", "The planning report could not be built.", str(error))
         return None
