@@ -72,3 +72,32 @@ def test_an_added_question_is_walked_drawn_and_printed(
     text = _pdf_text(build_report(project))
     assert "Tunewise asks 5 questions in order" in text
     assert "Has anyone agreed to pay for this feature?" in text
+
+
+def test_open_questions_are_marked_and_not_tried_is_not_a_solid_no(qtbot: QtBot) -> None:
+    from tunewise.core.project import Answers, Project
+
+    def badge_ink(answers: Answers) -> int:
+        """Pixels that differ from the box fill around Q2's top-right corner."""
+        widget = FlowchartWidget()
+        qtbot.addWidget(widget)
+        widget.resize(280, 470)
+        widget.set_assessment(decision.assess(Project(answers=answers)))
+        image = widget.grab().toImage()
+        rect = widget.node_rect("q2")
+        assert rect is not None
+        corner = (int(rect.right()) - 4, int(rect.top()) - 4)  # above the box: only a badge
+        inked = 0
+        for dx in range(-8, 9):
+            colour = image.pixelColor(corner[0] + dx, corner[1])
+            inked += colour.blue() - colour.red() > 60  # the accent blue of the "?" ring
+        return inked
+
+    open_q2 = Answers(few_shot_adequate="untested")
+    answered = Answers(few_shot_adequate="untested", knowledge_gap=True)
+    assert badge_ink(open_q2) > 0
+    assert badge_ink(answered) == 0
+    widget = FlowchartWidget()
+    qtbot.addWidget(widget)
+    widget.set_assessment(decision.assess(Project(answers=open_q2)))
+    assert widget.describe().startswith("Few-shot enough? not tried; Knowledge gap? ?")

@@ -168,25 +168,44 @@ class FlowchartWidget(QWidget):
                 if edge.side:
                     self._edge(painter, QPointF(node.rect.right(), node.rect.center().y()),
                                QPointF(exit_box.rect.left(), node.rect.center().y()),
-                               edge.answer, edge.taken)
+                               edge.answer, edge.taken, edge.tentative)
                 else:
                     self._edge(painter, QPointF(node.rect.center().x(), node.rect.bottom()),
                                QPointF(node.rect.center().x(), below.rect.top()), edge.answer,
-                               edge.taken)
+                               edge.taken, edge.tentative)
 
         for node in self._nodes:
             on_path = node.question and node.key in answered
             is_stop = not node.question and node.key == chart.outcome
             self._box(painter, node, node.question, on_path, is_stop,
                       chart.blocked and is_stop, node.key == a.stopped_at)
+        # An open question waits for its answer: a "?" on its corner.
+        for q in chart.questions:
+            if q.state == "unanswered":
+                self._open_mark(painter, by_question[q.id].rect)
         painter.end()
 
+    def _open_mark(self, painter: QPainter, rect: QRectF) -> None:
+        c = self.colours
+        size = min(18.0, rect.height() * 0.45)
+        badge = QRectF(rect.right() - size * 0.75, rect.top() - size * 0.25, size, size)
+        painter.setPen(QPen(c.accent, 1.5))
+        painter.setBrush(self.palette().base())
+        painter.drawEllipse(badge)
+        font = QFont(self.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(c.accent)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "?")
+
     def _edge(self, painter: QPainter, start: QPointF, end: QPointF, text: str,
-              taken: bool) -> None:
+              taken: bool, tentative: bool = False) -> None:
         c = self.colours
         color = c.accent if taken else c.muted
         pen = QPen(color, 3 if taken else 1.2)
-        if not taken:
+        if tentative and taken:  # "not tried" carries on as if no: a guess, drawn dotted
+            pen.setDashPattern([1.0, 1.0])
+        elif not taken:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.drawLine(start, end)
