@@ -6,6 +6,8 @@ sentences about one assessment are in explain.py.
 
 from __future__ import annotations
 
+import math
+
 APPROACH_LABELS: dict[str, str] = {
     "prompt_engineering": "Prompt engineering",
     "rag": "Retrieval (RAG)",
@@ -97,6 +99,25 @@ def money(value: float) -> str:
     if abs(value) < 1 and value != 0:
         return f"${value:,.5f}".rstrip("0").rstrip(".") if abs(value) < 0.01 else f"${value:,.4f}"
     return f"${value:,.2f}"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def short_money(value: float) -> str:
+    """Axis labels: $0, $750, $12k, $1.5M, $3B, $250T; beyond that $2.5 times 10 to the 27."""
+    if value >= 1e15:
+        exponent = math.floor(math.log10(value))
+        mantissa = value / 10.0**exponent
+        if round(mantissa, 2) >= 10:
+            mantissa, exponent = mantissa / 10, exponent + 1
+        text = f"{mantissa:.2f}".rstrip("0").rstrip(".")
+        return f"${text}\N{MULTIPLICATION SIGN}10{str(exponent).translate(_SUPERSCRIPT)}"
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= size:
+            text = f"{value / size:.2f}".rstrip("0").rstrip(".")
+            return f"${text}{suffix}"
+    return f"${value:,.0f}"
 
 
 def percent(value: float) -> str:

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from tunewise.core import texts
 from tunewise.core.costs import CostReport
 from tunewise.core.results import Assessment, DiagramQuestion, Payback
-from tunewise.core.texts import lower_label
+from tunewise.core.texts import lower_label, short_money
 from tunewise.report.fonts import register_fonts
 from tunewise.report.series import SERIES_STYLE
 from tunewise.report.styles import ACCENT, ACCENT_LIGHT, BAD, INK, MUTED, RULE, ZEBRA
@@ -33,25 +33,6 @@ def nice_ticks(high: float, target: int = 5, min_step: float = 0.0) -> list[floa
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     count = math.ceil(high / step - 1e-9)
     return [i * step for i in range(count + 1)]
-
-
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def short_money(value: float) -> str:
-    """Axis labels: $0, $750, $12k, $1.5M, $3B, $250T; beyond that $2.5 times 10 to the 27."""
-    if value >= 1e15:
-        exponent = math.floor(math.log10(value))
-        mantissa = value / 10.0**exponent
-        if round(mantissa, 2) >= 10:
-            mantissa, exponent = mantissa / 10, exponent + 1
-        text = f"{mantissa:.2f}".rstrip("0").rstrip(".")
-        return f"${text}\N{MULTIPLICATION SIGN}10{str(exponent).translate(_SUPERSCRIPT)}"
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if value >= size:
-            text = f"{value / size:.2f}".rstrip("0").rstrip(".")
-            return f"${text}{suffix}"
-    return f"${value:,.0f}"
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainter
 
 from tunewise.core.costs import DAYS_PER_MONTH
-from tunewise.report.charts import short_money
+from tunewise.core.texts import short_money
 
 DAYS_PER_YEAR = 12 * DAYS_PER_MONTH
 DAYS_UP_TO = 120  # a view this many days wide or less is labelled in days
