@@ -39,7 +39,6 @@ from tunewise.ui.numbers import SUFFIXES, NumberKind, ParseError, format_number,
 
 __all__ = ["ParseError", "format_number", "parse_number"]  # the costs page formats with these
 
-HELP_STYLE = "color: palette(placeholder-text);"
 ERROR_COLOURS = ("#b00020", "#ff8a80")
 """Error text on a light window, and on a dark one (both read at 4.5:1 or better)."""
 
@@ -91,7 +90,8 @@ class Field:
         self.label = plain_label(label)
         self.help = plain_label(help_text)
         self.help.setWordWrap(True)
-        self.help.setStyleSheet(HELP_STYLE)
+        # A palette role, not a style sheet: it follows a palette change while the app runs.
+        self.help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.help.setVisible(bool(help_text))
         self.error = ErrorLabel()
         self.error.setVisible(False)

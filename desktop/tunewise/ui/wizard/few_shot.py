@@ -41,7 +41,9 @@ class FewShotPage(ProjectPage):
         self.arithmetic.setTextFormat(Qt.TextFormat.PlainText)
         self.arithmetic.setWordWrap(True)
         self.arithmetic.setAccessibleName("Few-shot arithmetic")
-        self.arithmetic.setStyleSheet("font-weight: bold;")
+        bold = self.arithmetic.font()
+        bold.setBold(True)
+        self.arithmetic.setFont(bold)  # a font, not a style sheet, so palette changes reach it
         self.grid.addWidget(self.arithmetic, self.grid.rowCount(), 0, 1, 3)
 
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
