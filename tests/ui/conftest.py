@@ -176,3 +176,25 @@ class Driver:
 @pytest.fixture
 def ui(qtbot: Any, window: Any) -> Driver:
     return Driver(qtbot, window)
+
+
+@pytest.fixture
+def bot(ui: Any) -> Any:
+    """The window with the bundled support-bot example open."""
+    from tunewise.paths import example_project
+
+    assert ui.window.load(example_project("support-bot"))
+    return ui
+
+
+@pytest.fixture
+def dark(qapp: Any) -> Iterator[None]:
+    """The system turns dark while the window is open (and light again afterwards)."""
+    from tunewise.ui.theme import dark_palette
+
+    light = qapp.palette()
+    qapp.setPalette(dark_palette())
+    qapp.processEvents()
+    yield
+    qapp.setPalette(light)
+    qapp.processEvents()

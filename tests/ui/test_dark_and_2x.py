@@ -12,38 +12,18 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import REPO
 from tests.ui.pixels import background, contrast, grab, luminance, text_contrast
-from tunewise.paths import example_project
 from tunewise.ui.theme import dark_palette
 
 PROBE = Path(__file__).with_name("chart_probe.py")
-
-
-@pytest.fixture
-def bot(ui: Any) -> Any:
-    assert ui.window.load(example_project("support-bot"))
-    return ui
-
-
-@pytest.fixture
-def dark(qapp: QApplication) -> Iterator[None]:
-    """The system turns dark while the window is open (and light again afterwards)."""
-    light = qapp.palette()
-    qapp.setPalette(dark_palette())
-    qapp.processEvents()
-    yield
-    qapp.setPalette(light)
-    qapp.processEvents()
 
 
 def test_flowchart_labels_and_boxes_read_on_a_dark_palette(bot: Any, dark: None) -> None:

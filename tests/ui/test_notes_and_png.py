@@ -4,35 +4,13 @@ screen, legend included. Colours are measured on the rendered widgets; contrast 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
 
 from tests.ui.pixels import background, grab, luminance, rgb, text_contrast
-from tunewise.paths import example_project
-from tunewise.ui.theme import dark_palette
-
-
-@pytest.fixture
-def bot(ui: Any) -> Any:
-    assert ui.window.load(example_project("support-bot"))
-    return ui
-
-
-@pytest.fixture
-def dark(qapp: QApplication) -> Iterator[None]:
-    """The system turns dark while the window is open (and light again afterwards)."""
-    light = qapp.palette()
-    qapp.setPalette(dark_palette())
-    qapp.processEvents()
-    yield
-    qapp.setPalette(light)
-    qapp.processEvents()
 
 
 def test_the_note_box_is_dark_with_readable_text_in_a_dark_palette(bot: Any, dark: None) -> None:
