@@ -198,3 +198,27 @@ def dark(qapp: Any) -> Iterator[None]:
     yield
     qapp.setPalette(light)
     qapp.processEvents()
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    """The support-bot example saved as a plan of the test's own."""
+    from tunewise.core.storage import load_project, save_project
+    from tunewise.paths import example_project
+
+    path = tmp_path / "plan.tunewise"
+    save_project(load_project(example_project("support-bot")), path)
+    return path
+
+
+def make_window(qtbot: Any, tmp_path: Path, store: Any = None) -> Any:
+    """A shown main window with settings of its own and, if given, a recovery store."""
+    from PySide6.QtCore import QSettings
+
+    from tunewise.ui.mainwindow import MainWindow
+
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                     recovery=store)
+    qtbot.addWidget(win)
+    win.show()
+    return win

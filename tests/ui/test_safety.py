@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 
-from tests.ui.conftest import DialogLog, Driver
+from tests.ui.conftest import DialogLog, Driver, make_window
 from tunewise.core import storage
 from tunewise.core.fieldpath import Attr
 from tunewise.core.project import Metadata, Project
@@ -22,24 +22,10 @@ from tunewise.paths import example_project
 from tunewise.ui import dialogs
 from tunewise.ui.files.crash import CrashGuard
 from tunewise.ui.files.safety import offer_recovery
-from tunewise.ui.mainwindow import MainWindow
 
 NAME = Attr("metadata", "name")
 
 
-@pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.tunewise"
-    save_project(load_project(example_project("support-bot")), path)
-    return path
-
-
-def make_window(qtbot: Any, tmp_path: Path, store: RecoveryStore | None = None) -> MainWindow:
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                     recovery=store)
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 # ---- saves that fail ----------------------------------------------------------------------

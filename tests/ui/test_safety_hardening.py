@@ -17,22 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLockFile, QSettings, QTimer
+from PySide6.QtCore import QLockFile, QTimer
 
 from tests.conftest import REPO
 from tests.privileges import unwritable
-from tests.ui.conftest import DialogLog, Driver
+from tests.ui.conftest import DialogLog, Driver, make_window
 from tunewise.core.fieldpath import Attr
 from tunewise.core.project import Metadata, Project
 from tunewise.core.recovery import RecoveryStore
 from tunewise.core.storage import load_project, project_to_bytes, save_project
-from tunewise.paths import example_project
 from tunewise.ui import dialogs
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.files.crash import CrashGuard
 from tunewise.ui.files.doclock import DocumentLock
 from tunewise.ui.files.safety import offer_recovery
-from tunewise.ui.mainwindow import MainWindow
 
 NAME = Attr("metadata", "name")
 
@@ -46,19 +44,6 @@ def notices(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return shown
 
 
-@pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.tunewise"
-    save_project(load_project(example_project("support-bot")), path)
-    return path
-
-
-def make_window(qtbot: Any, tmp_path: Path, store: RecoveryStore | None = None) -> MainWindow:
-    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                     recovery=store)
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def free(path: Path) -> bool:

@@ -7,17 +7,10 @@ and is called after every evaluation. See core/analyses.py and docs/ARCHITECTURE
 from __future__ import annotations
 
 import importlib
-from typing import Protocol
 
-from pydantic import BaseModel
 from PySide6.QtWidgets import QWidget
 
 from tunewise.core.analyses import PANEL_PACKAGE
-from tunewise.core.evaluation import Evaluation
-
-
-class AnalysisPanel(Protocol):
-    def show_result(self, result: BaseModel, evaluation: Evaluation) -> None: ...
 
 
 def make_panel(analysis_id: str, parent: QWidget | None = None) -> QWidget:
