@@ -5,6 +5,9 @@
     tunewise evaluate FILE [--json]
     tunewise report FILE -o OUT.pdf [--paper a4|letter]
     tunewise schema
+    tunewise offerings [--json]
+    tunewise prices update [--url URL]  |  tunewise prices status [--json]
+    tunewise prices install-offerings FILE  |  tunewise prices reset
 
 Bad input exits with code 2 and one clear line on stderr, never a traceback: a file that is
 not a project, an output that would replace the project, output that cannot be written (a
@@ -24,7 +27,7 @@ from pathlib import Path
 
 from tunewise import __version__
 
-SUBCOMMANDS = ("evaluate", "report", "schema")
+SUBCOMMANDS = ("evaluate", "report", "schema", "offerings", "prices")
 # Not in --help: a self-check for release builds and CI, not something users need.
 SMOKE_TEST = "--smoke-test"
 EXIT_BAD_INPUT = 2
@@ -104,6 +107,20 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", type=Path, required=True)
     report.add_argument("--paper", choices=("a4", "letter"), default=None)
     sub.add_parser("schema", help="print the JSON Schema of project files")
+    offerings = sub.add_parser("offerings", help="list the fine-tuning offerings catalogue")
+    offerings.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    prices = sub.add_parser("prices", help="show, update or replace the price data")
+    actions = prices.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    update = actions.add_parser("update", help="fetch genai-prices' latest inference prices")
+    update.add_argument("--url", default=None, help="where to fetch from (default: "
+                        "genai-prices' published data, or $TUNEWISE_PRICES_URL)")
+    update.add_argument("--timeout", type=float, default=20.0)
+    status = actions.add_parser("status", help="which price data is in use, and its dates")
+    status.add_argument("--json", action="store_true")
+    install = actions.add_parser("install-offerings",
+                                 help="use a newer offerings catalogue file")
+    install.add_argument("file", type=Path)
+    actions.add_parser("reset", help="go back to the price data that ships with Tunewise")
     return parser
 
 
@@ -172,6 +189,73 @@ def _schema() -> int:
     return _emit(json.dumps(Project.model_json_schema(), indent=2))
 
 
+def _offerings(args: argparse.Namespace) -> int:
+    from tunewise.core.market import MarketError, default_market, offerings_document, offerings_text
+
+    try:
+        market = default_market()
+    except MarketError as error:
+        return _fail(str(error))
+    if args.json:
+        return _emit(json.dumps(offerings_document(market), indent=2, ensure_ascii=False))
+    return _emit(offerings_text(market))
+
+
+def _prices(args: argparse.Namespace) -> int:
+    from tunewise.core import price_update
+    from tunewise.core.market import MarketError, install_catalogue, remove_installed_catalogue
+    from tunewise.core.prices import PriceCatalog, reload_price_data
+
+    if args.action == "update":
+        try:
+            got = price_update.update_inference_prices(args.url, timeout=args.timeout)
+        except price_update.PriceUpdateError as error:
+            return _fail(str(error))
+        except OSError as error:
+            return _fail(f"could not keep the new prices: {error.strerror or error}.")
+        return _emit(f"Updated inference prices from {got.url}: {got.providers} providers, "
+                     f"{got.models} models, as of {got.fetched.isoformat()}.")
+    if args.action == "install-offerings":
+        try:
+            market = install_catalogue(args.file)
+        except MarketError as error:
+            return _fail(str(error))
+        except OSError as error:
+            return _fail(f"could not install the catalogue: {error.strerror or error}.")
+        reload_price_data()
+        return _emit(f"Installed the offerings catalogue of {market.as_of.isoformat()} "
+                     f"({len(market.offerings)} offerings).")
+    if args.action == "reset":
+        try:
+            price_update.forget_fetched()
+            remove_installed_catalogue()
+        except OSError as error:
+            return _fail(f"could not remove the fetched price data: {error.strerror or error}.")
+        reload_price_data()
+        return _emit("Back to the price data that ships with Tunewise.")
+    try:
+        catalog = PriceCatalog()
+    except MarketError as error:
+        return _fail(str(error))
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).date()
+    stale = catalog.stale(today)
+    if args.json:
+        return _emit(json.dumps({
+            "inference_as_of": catalog.inference_as_of.isoformat(),
+            "inference_origin": catalog.snapshot_origin,
+            "offerings_as_of": catalog.market.as_of.isoformat(),
+            "offerings_file": str(catalog.market.path),
+            "offerings_installed": catalog.market.installed,
+            "embeddings_as_of": catalog.table_as_of,
+            "stale": [{"what": w, "as_of": d.isoformat(), "age_days": a} for w, d, a in stale],
+        }, indent=2))
+    lines = [f"Prices in use: {catalog.as_of}."]
+    lines += [f"Warning: {w} are from {d.isoformat()} ({a:,} days old)." for w, d, a in stale]
+    return _emit("\n".join(lines))
+
+
 def _smoke_test(extra: list[str]) -> int:
     """Hidden `--smoke-test`: run the real window offscreen on the example (see smoke.py)."""
     if extra:
@@ -201,6 +285,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _evaluate(args)
     if args.command == "report":
         return _report(args)
+    if args.command == "offerings":
+        return _offerings(args)
+    if args.command == "prices":
+        return _prices(args)
     return _schema()
 
 

@@ -70,10 +70,12 @@ def test_retrieval_approaches_pay_to_embed_each_query() -> None:
 def test_upfront_cost_of_fine_tuning() -> None:
     ft = bare_approach("acme", engineering_hours=10, data_prep_hours=5, setup_cost=300)
     cost = compute_costs(inputs(approaches={"fine_tuning": ft})).approaches["fine_tuning"]
-    # 15 h x $80 = $1,200; 1M tokens x 4 epochs x $3/1M = $12; setup $300
+    # 15 h x $80 = $1,200; 1M tokens x 4 epochs x $3/1M = $12; setup $300; and the first
+    # trained model is evaluated before it ships: $100
     assert cost.upfront_breakdown["training"] == pytest.approx(12.0)
-    assert cost.upfront == pytest.approx(1512.0)
-    assert cost.cumulative[0] == pytest.approx(1512.0)
+    assert cost.upfront_breakdown["evaluation"] == pytest.approx(100.0)
+    assert cost.upfront == pytest.approx(1612.0)
+    assert cost.cumulative[0] == pytest.approx(1612.0)
 
 
 def test_upfront_cost_of_rag_embeds_the_corpus() -> None:
@@ -114,8 +116,11 @@ def test_quarterly_retraining_happens_three_times_a_year() -> None:
                                 retrain_every_months=3),
     ))
     cost = report.approaches["fine_tuning"]
-    # upfront training $12, then 3 retrains of $12 + $100 evaluation
-    assert cost.total_at_horizon == pytest.approx(12 + 3 * 112)
+    # upfront training $12 and its evaluation $100, then 3 retrains of $12 + $100 evaluation
+    assert cost.total_at_horizon == pytest.approx(112 + 3 * 112)
+    assert [(e.day, e.kind, e.cost) for e in cost.events] == [
+        (92, "retrain", pytest.approx(112)), (183, "retrain", pytest.approx(112)),
+        (274, "retrain", pytest.approx(112))]
     assert cost.daily[92] == pytest.approx(112)
     assert cost.monthly_breakdown["retraining"] == pytest.approx(112 / 3)
 
@@ -146,7 +151,8 @@ def _pair(upfront_ft: float, ft_output_tokens: int = 500) -> CostInputs:
     return inputs(
         horizon_days=60,
         price_overrides={"acme": override, "embed": EMBED},
-        training=TrainingInputs(training_tokens=0, epochs=1, retrain_every_months=0),
+        training=TrainingInputs(training_tokens=0, epochs=1, evaluation_cost=0,
+                                retrain_every_months=0),
         approaches={
             "prompt_engineering": bare_approach("acme", output_tokens=1000),
             "fine_tuning": bare_approach("acme", output_tokens=ft_output_tokens,
@@ -210,13 +216,19 @@ def test_support_bot_reproduces_the_comparison(support_bot) -> None:  # type: ig
     report = compute_costs(support_bot.costs)
     pe, rag, ft = (report.approaches[a] for a in ("prompt_engineering", "rag", "fine_tuning"))
     assert pe.upfront == 0
-    assert pe.per_request > rag.per_request > ft.per_request
-    # gpt-4o: 2,700 input tokens at $2.50 + 300 output at $10 = $0.00975 a request
-    assert pe.per_request == pytest.approx(0.00975)
-    # fine-tuned gpt-4o-mini: 300 input at $0.30 + 300 output at $1.20 = $0.00045
-    assert ft.per_request == pytest.approx(0.00045)
-    payback = report.payback_days()
-    assert payback is not None and payback < 8 * 7  # within weeks
+    assert rag.per_request > pe.per_request > ft.per_request
+    # gpt-5.4-mini ($0.75 in, $0.075 cached, $4.50 out): 2,700 input tokens of which 92%
+    # (2,484) is the cached prefix; at 10,000 requests a day it is always warm:
+    # 216 x 0.75 + 2,484 x 0.075 + 300 x 4.50 = 162 + 186.3 + 1,350 = $0.0016983 a request
+    assert pe.per_request == pytest.approx(0.0016983, rel=1e-6)
+    assert pe.cache_hit_rate == pytest.approx(1.0)
+    # RAG on gpt-5.4-mini: 3,000 input x 0.75 + 300 x 4.50 + 200 embedded x 0.02 = $0.003604
+    assert rag.per_request == pytest.approx(0.003604)
+    # Llama 3.1 8B LoRA on Fireworks serverless: 600 tokens x $0.20 = $0.00012
+    assert ft.per_request == pytest.approx(0.00012)
+    assert ft.runs_on == "Fireworks AI llama-3.1-8b (serverless)"
+    # Training 2M x 3 epochs x $0.50 = $3; 40 h x $90 = $3,600; first evaluation $150
+    assert ft.upfront == pytest.approx(3753.0)
 
 
 # ---- one workload ---------------------------------------------------------------------------

@@ -55,10 +55,11 @@ def test_missing_approach_reads_its_defaults_and_writing_adds_it() -> None:
     project.costs.approaches = {}
     tokens = ApproachInput("rag", "retrieved_tokens")
     assert tokens.read(project) == default_approaches()["rag"].retrieved_tokens
-    assert ApproachInput("rag", "model").read(project) == "gpt-4o-mini"
+    assert ApproachInput("rag", "model").read(project) == default_approaches()["rag"].model
     tokens.apply(project, 900)
     assert project.costs.approaches["rag"].retrieved_tokens == 900
-    assert project.costs.approaches["rag"].model == "gpt-4o-mini"  # the rest kept its defaults
+    # the rest kept its defaults
+    assert project.costs.approaches["rag"].model == default_approaches()["rag"].model
     assert tokens.name == "retrieved_tokens"
 
 

@@ -1,4 +1,4 @@
-"""Price look-ups: the genai-prices snapshot, the fine-tuning table and overrides."""
+"""Price look-ups: the genai-prices snapshot, the offerings catalogue and overrides."""
 
 from __future__ import annotations
 
@@ -14,11 +14,16 @@ def test_inference_prices_come_from_the_snapshot() -> None:
     assert "genai-prices" in prices.source
 
 
-def test_fine_tuning_prices_come_from_the_dated_table() -> None:
+def test_fine_tuning_prices_come_from_the_dated_catalogue() -> None:
+    # A plan that names only gpt-4o-mini means OpenAI's offering (listed first).
     prices = default_catalog().fine_tuned("gpt-4o-mini")
     assert (prices.training, prices.input, prices.cached_input, prices.output) == (
         3.0, 0.30, 0.15, 1.20)
-    assert "2025-06-01" in prices.source
+    assert prices.offering is not None and prices.offering.provider == "openai"
+    assert "offerings catalogue of 2026-11-29" in prices.source
+    azure = default_catalog().fine_tuned("gpt-4o-mini", provider="azure-openai",
+                                         deployment="standard")
+    assert azure.hosting_per_hour == 1.7
 
 
 def test_embedding_price() -> None:
@@ -48,4 +53,4 @@ def test_catalog_lists_priced_models_and_marks_fine_tunable_ones() -> None:
     assert models["gpt-4o-mini"].fine_tunable
     assert not models["gpt-4o"].fine_tunable or "gpt-4o" in catalog.fine_tunable_models()
     assert len(models) > 100
-    assert "genai-prices" in catalog.as_of and "2025-06-01" in catalog.as_of
+    assert "genai-prices" in catalog.as_of and "catalogue of 2026-11-29" in catalog.as_of

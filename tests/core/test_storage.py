@@ -112,7 +112,7 @@ def test_newer_version_is_refused_naming_both_versions(tmp_path: Path) -> None:
     doc["schema_version"] = 7
     path = tmp_path / "future.tunewise"
     path.write_text(json.dumps(doc))
-    with pytest.raises(ProjectFileError, match=r"version 7.*format 3"):
+    with pytest.raises(ProjectFileError, match=r"version 7.*format 4"):
         load_project(path)
 
 

@@ -77,7 +77,7 @@ def test_fits_the_size_budget(bundle: Path) -> None:
 def test_carries_the_resources_and_nothing_for_tests_or_unused_qt(bundle: Path) -> None:
     internal = bundle / "_internal"
     for resource in ("examples/support-bot.tunewise", "fonts/DejaVuSans.ttf",
-                     "prices/fine_tuning.json", "icons/tunewise.png",
+                     "prices/embeddings.json", "market/offerings.json", "icons/tunewise.png",
                      "desktop/tunewise.desktop", "desktop/tunewise-mime.xml"):
         assert (internal / "resources" / resource).is_file(), resource
     names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}

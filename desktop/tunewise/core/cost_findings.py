@@ -112,3 +112,81 @@ def combination_extra(combination: ApproachId | None, costs: CostReport) -> str:
             f"{money(both.total_at_horizon)}, against {money(alone.total_at_horizon)} for "
             f"fine-tuning alone: {money(abs(gap))} {'more' if gap >= 0 else 'less'} for the "
             "extra part.")
+
+
+FINE_TUNED: frozenset[str] = frozenset(
+    {"fine_tuning", "fine_tuning+rag", "fine_tuning+prompt_engineering", "all_three"})
+# A cheaper approach is worth a warning when it saves more than this share of the total.
+CHEAPER_MARGIN = 0.01
+# The cost case is close when the volume at which the sums turn is within this share of today's.
+CLOSE_VOLUME = 0.25
+
+
+def cost_at_scale(costs: CostReport) -> bool:
+    """What the cost model says of the cost-at-scale sign: fine-tuning is cheaper per request
+    than prompting and earns its upfront spend back within the horizon."""
+    tuned = costs.approaches.get("fine_tuning")
+    prompting = costs.approaches.get(PROMPTING)
+    if tuned is None or prompting is None or tuned.per_request >= prompting.per_request:
+        return False
+    return tuned.total_at_horizon <= prompting.total_at_horizon
+
+
+def cheapest(costs: CostReport) -> ApproachId | None:
+    if not costs.approaches:
+        return None
+    return min(costs.approaches, key=lambda a: costs.approaches[a].total_at_horizon)
+
+
+def cheaper_than(recommended: ApproachId | None, costs: CostReport) -> ApproachId | None:
+    """The cheapest approach at the horizon, if it beats the recommendation by a real margin."""
+    if recommended is None or recommended not in costs.approaches:
+        return None
+    best = cheapest(costs)
+    if best is None or best == recommended:
+        return None
+    mine = costs.approaches[recommended].total_at_horizon
+    theirs = costs.approaches[best].total_at_horizon
+    return best if theirs < mine * (1 - CHEAPER_MARGIN) else None
+
+
+def never_pays_back(recommended: ApproachId | None, costs: CostReport) -> bool:
+    """Whether the recommendation costs more than prompting at the horizon and never crosses."""
+    if recommended is None or recommended == PROMPTING:
+        return False
+    mine = costs.approaches.get(recommended)
+    theirs = costs.approaches.get(PROMPTING)
+    if mine is None or theirs is None:
+        return False
+    return mine.total_at_horizon > theirs.total_at_horizon * (1 + CHEAPER_MARGIN)
+
+
+def break_even_volume(recommended: ApproachId | None, costs: CostReport) -> float | None:
+    """The starting volume (requests a day) at which the recommendation and prompting cost the
+    same at the horizon, if there is one between 1 and 100 million a day."""
+    if recommended is None or recommended == PROMPTING or costs.inputs is None:
+        return None
+    pair = (recommended, PROMPTING)
+
+    def gap(volume: float) -> float | None:
+        totals = costs.totals_at_volume(volume, pair)
+        if len(totals) < 2:
+            return None
+        return totals[recommended] - totals[PROMPTING]
+
+    low, high = 1.0, 100_000_000.0
+    g_low, g_high = gap(low), gap(high)
+    if g_low is None or g_high is None or (g_low > 0) == (g_high > 0):
+        return None
+    for _ in range(40):  # bisection on a log scale: to about 0.1% in 40 steps
+        mid = (low * high) ** 0.5
+        g_mid = gap(mid)
+        if g_mid is None:
+            return None
+        if (g_mid > 0) == (g_low > 0):
+            low, g_low = mid, g_mid
+        else:
+            high = mid
+        if high / low < 1.002:
+            break
+    return float((low * high) ** 0.5)

@@ -6,20 +6,38 @@ Conventions, so hand-computed figures match:
 - a month is 365/12 days; monthly bills (fixed costs and maintenance hours) accrue evenly per day;
 - retraining and re-indexing every N months happen on the first day after each N-month mark
   (so quarterly retraining happens three times in a 365-day year, the first training being
-  upfront);
-- tokens are priced per 1M; retrieval approaches also embed each user input to search with it.
+  upfront); the first trained model is evaluated upfront, each retrained one on its day;
+- tokens are priced per 1M; retrieval approaches also embed each user input to search with it;
+- caching: the cached share of the input is a stable prefix; below the provider's minimum
+  prefix nothing is cached; above it a request hits the cache with chance 1 - e^(-rate*ttl)
+  (random arrivals at the day's rate) and otherwise writes it at the cache-write price;
+- batching: the batch share of requests is billed at the provider's batch discount;
+- hosting fees accrue every hour whether used or not, storage every month;
+- lifecycle: an offering that stops training before a scheduled retrain, or whose model
+  retires, forces a move to the catalogue's alternative (re-training plus re-evaluation) and
+  the alternative's prices from then on; see _fine_tuning_plans.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from tunewise.core import texts
-from tunewise.core.prices import PriceCatalog, PriceError, default_catalog
+from tunewise.core.market import CacheRule, Offering
+from tunewise.core.prices import (
+    FineTunePrices,
+    InferencePrices,
+    PriceCatalog,
+    PriceError,
+    default_catalog,
+)
 from tunewise.core.project import (
     APPROACHES,
     USES_FINE_TUNING,
@@ -32,6 +50,30 @@ DAYS_PER_MONTH = 365 / 12
 MTOK = 1_000_000
 
 FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CostEvent:
+    """A one-off cost on a day of the plan: a retrain, or a forced move off a closing offering."""
+
+    day: int
+    date: date
+    kind: Literal["retrain", "migration", "ends"]
+    cost: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """An offering or model that closes within the plan, and what that breaks."""
+
+    approach: ApproachId
+    kind: Literal["training_closes", "retires"]
+    date: date
+    day: int
+    subject: str  # the offering or model, in words
+    alternative: str | None  # what the plan moves to, in words
+    breaks: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +93,11 @@ class ApproachCost:
     quality_consistency: str
     daily: FloatArray = field(repr=False)
     cumulative: FloatArray = field(repr=False)
+    runs_on: str = ""  # the offering or model, in words
+    cache_hit_rate: float = 0.0  # at the starting volume
+    pricing_note: str = ""  # caching and batching as applied, in words
+    events: tuple[CostEvent, ...] = ()
+    lifecycle: tuple[Lifecycle, ...] = ()
 
     @property
     def label(self) -> str:
@@ -74,6 +121,29 @@ class CostReport:
     break_even: list[BreakEven]
     errors: dict[ApproachId, str]
     prices_as_of: str
+    start_date: date = date(2026, 1, 1)
+    stale_prices: tuple[tuple[str, date, int], ...] = ()  # (what, as of, age in days)
+    inference_as_of: date | None = None
+    offerings_as_of: date | None = None
+    # What the report was computed from, so findings can ask "and at another volume?".
+    inputs: CostInputs | None = field(default=None, repr=False)
+    catalog: PriceCatalog | None = field(default=None, repr=False)
+
+    def totals_at_volume(self, requests_per_day: float,
+                         approaches: tuple[ApproachId, ...]) -> dict[ApproachId, float]:
+        """Totals at the horizon had the plan started at another volume (same everything else).
+
+        Approaches that cannot be costed are left out."""
+        if self.inputs is None or self.catalog is None:
+            return {}
+        changed = self.inputs.model_copy(update={"requests_per_day": requests_per_day})
+        volume = request_volume(changed)
+        found: dict[ApproachId, float] = {}
+        for approach in approaches:
+            with contextlib.suppress(PriceError):
+                found[approach] = _approach_cost(approach, changed, self.catalog, volume,
+                                                 self.start_date).total_at_horizon
+        return found
 
     def payback_days(self, a: ApproachId = "fine_tuning",
                      b: ApproachId = "prompt_engineering") -> float | None:
@@ -107,25 +177,276 @@ def event_days(every_months: int, horizon_days: int) -> list[int]:
         k += 1
 
 
+class _Plan(NamedTuple):
+    """What one approach runs on from a given day: its prices and how to call them."""
+
+    day: int  # first day these prices apply
+    label: str
+    input: float
+    cached_input: float
+    cache_write: float
+    output: float
+    cache: CacheRule | None
+    batch_discount: float | None
+    training_run: float  # one training run on this offering (0 for inference approaches)
+    hosting_per_day: float
+    storage_per_month: float
+
+
+def cache_hit_rate(requests_per_day: FloatArray | float, ttl_minutes: float) -> FloatArray:
+    """Chance that a request finds the prompt prefix still cached by an earlier one.
+
+    Requests are taken to arrive at random (a Poisson process) at the day's average rate, so
+    the prefix is warm when another request came within the cache's lifetime: 1 - e^(-rate*ttl).
+    """
+    rate = np.asarray(requests_per_day, dtype=np.float64) / (24 * 60)
+    return np.asarray(1.0 - np.exp(-rate * ttl_minutes))
+
+
+def _unit_costs(plan: _Plan, tokens: tuple[int, int, int], cached_share: float,
+                batch_share: float, volume: FloatArray) -> tuple[FloatArray, str]:
+    """Cost of one request on each day, and a note on caching and batching as applied."""
+    input_tokens, output_tokens, _ = tokens
+    prefix = input_tokens * cached_share
+    notes: list[str] = []
+    rule = plan.cache
+    if prefix <= 0:
+        hit = np.zeros_like(volume)
+        cached = 0.0
+    elif rule is None or rule.ttl_minutes is None:
+        # The provider's caching rules are not known: the share typed is billed as cached.
+        hit = np.ones_like(volume)
+        cached = prefix
+        notes.append(f"caching rules of {plan.label} are not known; {prefix:,.0f} prompt "
+                     "tokens are billed as cached, as typed")
+    elif rule.min_prefix_tokens is not None and prefix < rule.min_prefix_tokens:
+        hit = np.zeros_like(volume)
+        cached = 0.0
+        notes.append(f"a {prefix:,.0f}-token prefix is below the {rule.min_prefix_tokens:,}-token "
+                     "minimum the provider caches, so nothing is cached")
+    else:
+        hit = cache_hit_rate(volume, rule.ttl_minutes)
+        cached = prefix
+        premium = (f", each miss writing the cache at {texts.money(plan.cache_write)} per 1M"
+                   if plan.cache_write > plan.input else "")
+        notes.append(f"{prefix:,.0f} prompt tokens cached; an entry lives "
+                     f"{rule.ttl_minutes:g} minutes{premium}")
+    prefix_cost = cached * (hit * plan.cached_input + (1.0 - hit) * plan.cache_write)
+    unit = ((input_tokens - cached) * plan.input + prefix_cost
+            + output_tokens * plan.output) / MTOK
+    if batch_share > 0:
+        if plan.batch_discount is None:
+            notes.append(f"{plan.label} has no batch discount known; the batch share is "
+                         "billed at the normal price")
+        else:
+            unit = unit * (1.0 - batch_share * plan.batch_discount)
+            notes.append(f"{batch_share:.0%} of requests batched at "
+                         f"{plan.batch_discount:.0%} off")
+    return np.asarray(unit, dtype=np.float64), "; ".join(notes)
+
+
+def _training_run(inputs: CostInputs, ft: FineTunePrices, label: str) -> float:
+    t = inputs.training
+    if ft.per_hour:
+        if t.training_hours is None:
+            raise PriceError(
+                f"{label} bills training by the hour ({texts.money(ft.training_per_hour)} an "
+                "hour): type how many hours one training run takes, under Fine-tuning runs.")
+        run = t.training_hours * ft.training_per_hour
+    else:
+        run = t.training_tokens * t.epochs * ft.training / MTOK
+    return max(run, ft.minimum_training_cost)
+
+
+def _fine_tuned_plan(day: int, inputs: CostInputs, ft: FineTunePrices, label: str) -> _Plan:
+    return _Plan(day=day, label=label, input=ft.input, cached_input=ft.cached_input,
+                 cache_write=ft.cache_write, output=ft.output, cache=ft.cache,
+                 batch_discount=ft.batch_discount, training_run=_training_run(inputs, ft, label),
+                 hosting_per_day=ft.hosting_per_hour * 24,
+                 storage_per_month=ft.storage_per_month)
+
+
+def _inference_plan(day: int, inf: InferencePrices, label: str) -> _Plan:
+    return _Plan(day=day, label=label, input=inf.input, cached_input=inf.cached_input,
+                 cache_write=inf.cache_write, output=inf.output, cache=inf.cache,
+                 batch_discount=inf.batch_discount, training_run=0.0, hosting_per_day=0.0,
+                 storage_per_month=0.0)
+
+
+def _offering_label(catalog: PriceCatalog, o: Offering) -> str:
+    return f"{catalog.market.provider_name(o.provider)} {o.base_model} ({o.deployment})"
+
+
+def _fine_tuning_plans(approach: ApproachId, inputs: CostInputs, catalog: PriceCatalog,
+                       start: date, retrain_days: list[int]
+                       ) -> tuple[list[_Plan], list[CostEvent], list[Lifecycle]]:
+    """The offering a fine-tuned approach runs on, and the forced moves its lifecycle makes.
+
+    An offering that stops taking training jobs before a scheduled retrain forces a move on
+    that retrain; a tuned model whose base model retires forces one on its last day. A move
+    re-trains on the catalogue's named alternative and re-evaluates; later days use the
+    alternative's prices. An offering already closed when the plan starts cannot be costed.
+    """
+    spec = inputs.approach(approach)
+    method = inputs.training.method
+    horizon = inputs.horizon_days
+    ft = catalog.fine_tuned(spec.model, inputs.price_overrides.get(spec.model), spec.provider,
+                            spec.deployment, method)
+    offering = ft.offering
+    label = _offering_label(catalog, offering) if offering else f"{spec.model} (your prices)"
+    if offering is not None:
+        _refuse_closed(catalog, offering, start)
+    plans = [_fine_tuned_plan(0, inputs, ft, label)]
+    events: list[CostEvent] = []
+    findings: list[Lifecycle] = []
+    evaluation = inputs.training.evaluation_cost
+    day_from = 0
+    for _ in range(4):  # an alternative may itself close within the horizon
+        if offering is None:
+            break
+        # (charge day, switch day, kind)
+        trigger: tuple[int, int, Literal["training_closes", "retires"]] | None = None
+        closes = offering.new_training_until
+        if closes is not None:
+            late = [d for d in retrain_days if d > day_from and start + timedelta(d) > closes]
+            if late:
+                trigger = (late[0], late[0], "training_closes")
+        retires = offering.inference_until
+        if retires is not None:
+            last = (retires - start).days
+            if day_from <= last < horizon and (trigger is None or last < trigger[0]):
+                trigger = (max(last, day_from), last + 1, "retires")
+        if trigger is None:
+            if closes is not None and start + timedelta(horizon) > closes >= start:
+                findings.append(Lifecycle(
+                    approach=approach, kind="training_closes", date=closes,
+                    day=(closes - start).days, subject=label, alternative=None,
+                    breaks="no retraining falls after it within the horizon, so the plan's "
+                           "costs are not changed"))
+            break
+        charge_day, switch_day, kind = trigger
+        when = closes if kind == "training_closes" else retires
+        assert when is not None
+        alternative = catalog.market.by_key(offering.migrate_to) if offering.migrate_to else None
+        retrain_note = (f"the retrain due on day {charge_day:,} "
+                        f"({(start + timedelta(charge_day)).isoformat()}) cannot run on it"
+                        if kind == "training_closes" else "the tuned model itself stops")
+        if alternative is None:
+            findings.append(Lifecycle(
+                approach=approach, kind=kind, date=when, day=charge_day, subject=label,
+                alternative=None,
+                breaks=f"{retrain_note}; the catalogue names no alternative, so later days "
+                       "are costed as if a like-for-like one existed"))
+            events.append(CostEvent(day=charge_day, date=start + timedelta(charge_day),
+                                    kind="ends", cost=0.0, text=f"{label}: {retrain_note}"))
+            break
+        alt_label = _offering_label(catalog, alternative)
+        alt_method = method if alternative.training_price(method) is not None else "sft"
+        try:
+            alt_ft = catalog.fine_tuned(alternative.base_model,
+                                        inputs.price_overrides.get(alternative.base_model),
+                                        alternative.provider, alternative.deployment, alt_method)
+            alt_plan = _fine_tuned_plan(switch_day, inputs, alt_ft, alt_label)
+        except PriceError:
+            findings.append(Lifecycle(
+                approach=approach, kind=kind, date=when, day=charge_day, subject=label,
+                alternative=alt_label,
+                breaks=f"{retrain_note}; the catalogue's alternative, {alt_label}, has no "
+                       "complete prices, so later days are costed as if it cost the same"))
+            events.append(CostEvent(day=charge_day, date=start + timedelta(charge_day),
+                                    kind="ends", cost=0.0, text=f"{label}: {retrain_note}"))
+            break
+        cost = alt_plan.training_run + evaluation
+        findings.append(Lifecycle(
+            approach=approach, kind=kind, date=when, day=charge_day, subject=label,
+            alternative=alt_label,
+            breaks=f"{retrain_note}; the plan moves to {alt_label} then: re-training and "
+                   f"re-evaluation, {texts.money(cost)}"))
+        events.append(CostEvent(day=charge_day, date=start + timedelta(charge_day),
+                                kind="migration", cost=cost,
+                                text=f"Forced move from {label} to {alt_label}"))
+        plans.append(alt_plan)
+        offering, day_from = alternative, switch_day
+    return plans, events, findings
+
+
+def _refuse_closed(catalog: PriceCatalog, o: Offering, start: date) -> None:
+    label = _offering_label(catalog, o)
+    alternative = catalog.market.by_key(o.migrate_to) if o.migrate_to else None
+    instead = (f" Choose an open offering, such as {_offering_label(catalog, alternative)}."
+               if alternative else " Choose an open offering.")
+    if o.inference_until is not None and o.inference_until < start:
+        raise PriceError(f"{label} stopped answering on {o.inference_until.isoformat()}, "
+                         f"before this plan starts ({start.isoformat()}).{instead}")
+    if o.new_training_until is not None and o.new_training_until < start:
+        raise PriceError(f"{label} took its last new training jobs on "
+                         f"{o.new_training_until.isoformat()}, before this plan starts "
+                         f"({start.isoformat()}).{instead}")
+
+
+def _inference_plans(approach: ApproachId, inputs: CostInputs, catalog: PriceCatalog,
+                     start: date) -> tuple[list[_Plan], list[CostEvent], list[Lifecycle]]:
+    """The model an approach calls, and a forced move to its replacement if it retires."""
+    spec = inputs.approach(approach)
+    inf = catalog.inference(spec.model, inputs.price_overrides.get(spec.model), spec.provider)
+    plans = [_inference_plan(0, inf, spec.model)]
+    life = catalog.market.lifecycle(spec.model)
+    if life is None or life.retires is None:
+        return plans, [], []
+    last = (life.retires - start).days
+    replacement = life.replacement
+    if last < 0:
+        instead = f" Choose its replacement, {replacement}." if replacement else ""
+        raise PriceError(f"{spec.model} was retired on {life.retires.isoformat()}, before this "
+                         f"plan starts ({start.isoformat()}).{instead}")
+    if last >= inputs.horizon_days:
+        return plans, [], []
+    alt: InferencePrices | None = None
+    if replacement:
+        try:
+            alt = catalog.inference(replacement, inputs.price_overrides.get(replacement))
+        except PriceError:
+            alt = None
+    cost = inputs.training.evaluation_cost
+    if alt is None:
+        finding = Lifecycle(
+            approach=approach, kind="retires", date=life.retires, day=last, subject=spec.model,
+            alternative=replacement,
+            breaks="the model stops answering; with no priced replacement, later days are "
+                   "costed at its old prices")
+        return plans, [CostEvent(day=last, date=life.retires, kind="ends", cost=0.0,
+                                 text=f"{spec.model} retires")], [finding]
+    plans.append(_inference_plan(last + 1, alt, replacement or ""))
+    finding = Lifecycle(
+        approach=approach, kind="retires", date=life.retires, day=last, subject=spec.model,
+        alternative=replacement,
+        breaks=f"the model stops answering; the plan moves to {replacement} then and "
+               f"re-evaluates, {texts.money(cost)}")
+    event = CostEvent(day=last, date=life.retires, kind="migration", cost=cost,
+                      text=f"Forced move from {spec.model} to {replacement}")
+    return plans, [event], [finding]
+
+
 def _approach_cost(
-    approach: ApproachId, inputs: CostInputs, catalog: PriceCatalog, volume: FloatArray
+    approach: ApproachId, inputs: CostInputs, catalog: PriceCatalog, volume: FloatArray,
+    start: date,
 ) -> ApproachCost:
     spec = inputs.approach(approach)
-    override = inputs.price_overrides.get(spec.model)
     fine_tuned = approach in USES_FINE_TUNING
     retrieval = approach in USES_RETRIEVAL
-    sources: list[str] = []
-
+    horizon = inputs.horizon_days
+    retrain_every = inputs.training.retrain_every_months if fine_tuned else 0
+    retrain_days = event_days(retrain_every, horizon)
     if fine_tuned:
-        ft = catalog.fine_tuned(spec.model, override)
-        price_in, price_cached, price_out = ft.input, ft.cached_input, ft.output
-        training_price = ft.training
-        sources.append(f"{spec.model} fine-tuned: {ft.source}")
+        plans, events, findings = _fine_tuning_plans(approach, inputs, catalog, start,
+                                                     retrain_days)
+        sources = [f"{spec.model} fine-tuned: " + catalog.fine_tuned(
+            spec.model, inputs.price_overrides.get(spec.model), spec.provider, spec.deployment,
+            inputs.training.method).source]
     else:
-        inf = catalog.inference(spec.model, override)
-        price_in, price_cached, price_out = inf.input, inf.cached_input, inf.output
-        training_price = 0.0
-        sources.append(f"{spec.model}: {inf.source}")
+        plans, events, findings = _inference_plans(approach, inputs, catalog, start)
+        sources = [f"{spec.model}: " + catalog.inference(
+            spec.model, inputs.price_overrides.get(spec.model), spec.provider).source]
 
     embed_price = 0.0
     if retrieval:
@@ -139,49 +460,78 @@ def _approach_cost(
     output_tokens = inputs.output_tokens(approach)
     input_tokens = (spec.system_prompt_tokens + spec.few_shot_tokens + spec.retrieved_tokens
                     + user_tokens)
-    cached = input_tokens * spec.cached_share
-    per_request = (
-        (input_tokens - cached) * price_in + cached * price_cached + output_tokens * price_out
-    ) / MTOK
-    if retrieval:
-        per_request += user_tokens * embed_price / MTOK
+    tokens = (input_tokens, output_tokens, user_tokens)
+
+    unit = np.zeros_like(volume)
+    hosting = np.zeros_like(volume)
+    notes: list[str] = []
+    bounds = [p.day for p in plans[1:]] + [horizon + 1]
+    for plan, end in zip(plans, bounds, strict=True):
+        part, note = _unit_costs(plan, tokens, spec.cached_share, spec.batch_share,
+                                 volume[plan.day:end])
+        unit[plan.day:end] = part
+        hosting[plan.day:end] = plan.hosting_per_day + plan.storage_per_month / DAYS_PER_MONTH
+        if note and note not in notes:
+            notes.append(note)
+    embed_per_request = user_tokens * embed_price / MTOK if retrieval else 0.0
+    unit = unit + embed_per_request
+    first = plans[0]
+    start_volume = inputs.requests_per_day
+    per_request = float(_unit_costs(first, tokens, spec.cached_share, spec.batch_share,
+                                    np.array([start_volume]))[0][0]) + embed_per_request
 
     rate = inputs.hourly_rate
-    training_run = (
-        inputs.training.training_tokens * inputs.training.epochs * training_price / MTOK
-        if fine_tuned else 0.0
-    )
+    training_run = first.training_run
+    evaluation = inputs.training.evaluation_cost if fine_tuned else 0.0
     corpus_embedding = inputs.retrieval.corpus_tokens * embed_price / MTOK if retrieval else 0.0
     upfront_breakdown = {
         "engineering": spec.engineering_hours * rate,
         "data_preparation": spec.data_prep_hours * rate if fine_tuned else 0.0,
         "training": training_run,
+        "evaluation": evaluation,
         "corpus_embedding": corpus_embedding,
         "setup": spec.setup_cost,
     }
     upfront = sum(upfront_breakdown.values())
 
-    horizon = inputs.horizon_days
     monthly_bills = spec.monthly_fixed + spec.maintenance_hours_per_month * rate
-    daily = volume * per_request
-    daily[1:] += monthly_bills / DAYS_PER_MONTH
-    retrain_cost = training_run + inputs.training.evaluation_cost if fine_tuned else 0.0
-    retrain_every = inputs.training.retrain_every_months if fine_tuned else 0
-    for day in event_days(retrain_every, horizon):
-        daily[day] += retrain_cost
+    daily = volume * unit
+    daily[1:] += monthly_bills / DAYS_PER_MONTH + hosting[1:]
+    migration_days = {e.day for e in events if e.kind == "migration"}
+    for day in retrain_days:
+        if day in migration_days:
+            continue  # the move's re-training replaces this retrain
+        plan = next(p for p in reversed(plans) if p.day <= day)
+        cost = plan.training_run + evaluation
+        daily[day] += cost
+        events.append(CostEvent(day=day, date=start + timedelta(day), kind="retrain", cost=cost,
+                                text=f"Retrain on {plan.label}"))
+    for event in events:
+        if event.kind == "migration":
+            daily[event.day] += event.cost
     reindex_every = inputs.retrieval.reindex_every_months if retrieval else 0
     for day in event_days(reindex_every, horizon):
         daily[day] += corpus_embedding
     cumulative = np.cumsum(daily)
     cumulative += upfront
 
+    retrain_cost = training_run + evaluation if fine_tuned else 0.0
     monthly_breakdown = {
-        "requests": per_request * inputs.requests_per_day * DAYS_PER_MONTH,
+        "requests": per_request * start_volume * DAYS_PER_MONTH,
         "fixed": spec.monthly_fixed,
         "maintenance": spec.maintenance_hours_per_month * rate,
+        "hosting": first.hosting_per_day * DAYS_PER_MONTH,
+        "storage": first.storage_per_month,
         "retraining": retrain_cost / retrain_every if retrain_every else 0.0,
         "reindexing": corpus_embedding / reindex_every if reindex_every else 0.0,
     }
+    hit = 0.0
+    rule = first.cache
+    if spec.cached_share > 0:
+        if rule is None or rule.ttl_minutes is None:
+            hit = 1.0
+        elif input_tokens * spec.cached_share >= (rule.min_prefix_tokens or 0):
+            hit = float(cache_hit_rate(start_volume, rule.ttl_minutes))
     return ApproachCost(
         approach=approach,
         model=spec.model,
@@ -198,6 +548,11 @@ def _approach_cost(
         quality_consistency=texts.QUALITY_CONSISTENCY[approach],
         daily=daily,
         cumulative=cumulative,
+        runs_on=first.label,
+        cache_hit_rate=hit,
+        pricing_note="; ".join(notes),
+        events=tuple(sorted(events, key=lambda e: (e.day, e.kind))),
+        lifecycle=tuple(findings),
     )
 
 
@@ -234,8 +589,14 @@ def crossing(a: FloatArray, b: FloatArray) -> tuple[float, int] | None:
     return day, int(sign[k])
 
 
+def plan_start(inputs: CostInputs, today: date | None = None) -> date:
+    """Day 0 of the plan: its start date, or today."""
+    return inputs.start_date or today or datetime.now(UTC).date()
+
+
 def compute_costs(
-    inputs: CostInputs, catalog: PriceCatalog | None = None, *, strict: bool = True
+    inputs: CostInputs, catalog: PriceCatalog | None = None, *, strict: bool = True,
+    today: date | None = None,
 ) -> CostReport:
     """Costs of all six approaches over the horizon.
 
@@ -243,12 +604,14 @@ def compute_costs(
     `errors`, so the others can still be shown; with strict=True the first such error is raised.
     """
     catalog = catalog or default_catalog()
+    today = today or datetime.now(UTC).date()
+    start = plan_start(inputs, today)
     volume = request_volume(inputs)
     results: dict[ApproachId, ApproachCost] = {}
     errors: dict[ApproachId, str] = {}
     for approach in APPROACHES:
         try:
-            results[approach] = _approach_cost(approach, inputs, catalog, volume)
+            results[approach] = _approach_cost(approach, inputs, catalog, volume, start)
         except PriceError as error:
             if strict:
                 raise
@@ -274,4 +637,10 @@ def compute_costs(
         break_even=break_even,
         errors=errors,
         prices_as_of=catalog.as_of,
+        start_date=start,
+        stale_prices=tuple(catalog.stale(today)),
+        inference_as_of=catalog.inference_as_of,
+        offerings_as_of=catalog.market.as_of,
+        inputs=inputs,
+        catalog=catalog,
     )

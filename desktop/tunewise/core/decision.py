@@ -70,20 +70,22 @@ def few_shot_check(answers: Answers, t: Thresholds | None = None) -> FewShotChec
     )
 
 
-def suggested_signs(project: Project, t: Thresholds) -> dict[SignForId, bool]:
-    """What the cost inputs suggest about latency and cost at scale."""
+def suggested_signs(project: Project, t: Thresholds,
+                    costs: CostReport | None = None) -> dict[SignForId, bool]:
+    """What the numbers suggest about latency (prompt length) and cost at scale (the cost
+    model: fine-tuning cheaper per request and paying back within the horizon)."""
     prompt = project.costs.approach("prompt_engineering")
     fixed_prompt = prompt.system_prompt_tokens + prompt.few_shot_tokens
     long_prompt = fixed_prompt >= t.long_prompt_tokens
-    many = project.costs.requests_per_day >= t.many_requests_per_day
-    return {"latency": long_prompt, "cost_at_scale": long_prompt and many}
+    at_scale = cost_findings.cost_at_scale(costs) if costs is not None else False
+    return {"latency": long_prompt, "cost_at_scale": at_scale}
 
 
-def signals(project: Project, t: Thresholds | None = None
+def signals(project: Project, t: Thresholds | None = None, costs: CostReport | None = None
             ) -> tuple[list[Signal], list[Signal]]:
     t = t or FLOWCHART.thresholds
     a = project.answers
-    suggested = suggested_signs(project, t)
+    suggested = suggested_signs(project, t, costs)
     notes = a.sign_notes
     signs_for = []
     for sign in SIGNS_FOR:
@@ -245,16 +247,18 @@ def _blockers(a: Answers, vetoes: list[SignAgainstId], outcome: str,
 
 
 def _confidence(
-    project: Project, v: _Verdict, warnings: list[Issue], t: Thresholds
+    project: Project, v: _Verdict, warnings: list[Issue], t: Thresholds,
+    cost_doubts: list[str] | None = None,
 ) -> tuple[str, list[str]]:
     a, check, outcome, approach = project.answers, v.check, v.walk.outcome, v.approach
-    doubts: list[str] = []
+    doubts: list[str] = list(cost_doubts or [])
     if check is None and a.few_shot_adequate == "untested":
         doubts.append(explain.DOUBT_UNTESTED)
     if check is not None and abs(check.ratio - t.few_shot_ratio) < t.few_shot_close_call:
         doubts.append(explain.doubt_close_call(check.ratio, t.few_shot_ratio))
-    if warnings:
-        doubts.append(explain.doubt_warnings(len(warnings)))
+    answer_warnings = [w for w in warnings if w.id in explain.ANSWER_WARNINGS]
+    if answer_warnings:
+        doubts.append(explain.doubt_warnings(len(answer_warnings)))
     if outcome == "fine_tuning" and not any(s.present for s in v.signs_for):
         doubts.append(explain.DOUBT_NO_SIGNS)
     borderline = t.examples_to_fine_tune * t.borderline_data_factor
@@ -284,13 +288,13 @@ class _Verdict(NamedTuple):
     combination: Combination | None
 
 
-def _verdict(project: Project, chart: Flowchart) -> _Verdict:
+def _verdict(project: Project, chart: Flowchart, costs: CostReport | None = None) -> _Verdict:
     """The bare verdict, without the prose; used again for the what-if analysis."""
     a = project.answers
     t = chart.thresholds
     check = few_shot_check(a, t)
     w = walk(chart, a, check)
-    signs_for, signs_against = signals(project, t)
+    signs_for, signs_against = signals(project, t, costs)
     candidate = _combination_candidate(a)
     vetoes = _vetoes(signs_against) if fine_tuning_considered(w.outcome, candidate) else []
     approach = _fallback(a) if (w.outcome == "fine_tuning" and vetoes) else w.outcome
@@ -325,8 +329,8 @@ def _priced_gaps(v: _Verdict, costs: CostReport | None) -> list[str]:
     return [priced if g == explain.GAP_PROMPTING_ENOUGH else g for g in v.gaps]
 
 
-def _what_if(project: Project, chart: Flowchart,
-             current: tuple[str, Combination | None]) -> list[Counterfactual]:
+def _what_if(project: Project, chart: Flowchart, current: tuple[str, Combination | None],
+             costs: CostReport | None = None) -> list[Counterfactual]:
     """Flip one answer at a time and report the flips that change the recommendation."""
     a = project.answers
     t = chart.thresholds
@@ -358,12 +362,96 @@ def _what_if(project: Project, chart: Flowchart,
         return found  # nothing to flip until the questions are answered
     for change, update in trials:
         changed = project.model_copy(update={"answers": a.model_copy(update=update)})
-        v = _verdict(changed, chart)
+        v = _verdict(changed, chart, costs)
         if (v.approach, v.combination) != current:
             found.append(Counterfactual(
                 change=change, approach=v.approach, combination=v.combination,
                 sentence=explain.whatif_sentence(change, v.approach, v.combination)))
     return found
+
+
+def _stands(project: Project, v: _Verdict, row: ApproachId, cheaper: ApproachId
+            ) -> tuple[bool, str]:
+    """Whether the recommendation still stands against a cheaper approach, and why."""
+    a = project.answers
+    q1 = v.walk.answers.get(FLOWCHART.questions[0].id)
+    if cheaper == "prompt_engineering":
+        if q1 == "untested" or (q1 is None and a.few_shot_adequate is None):
+            return False, explain.STANDS_UNTESTED
+        if row == "rag" or (a.knowledge_gap and row in cost_findings.FINE_TUNED):
+            return True, explain.STANDS_NEEDS_FACTS
+        return True, explain.stands_prompting_short(v.check)
+    if cheaper == "rag" and row in cost_findings.FINE_TUNED:
+        return True, explain.STANDS_BEHAVIOUR
+    if cheaper in cost_findings.FINE_TUNED and row in cost_findings.FINE_TUNED:
+        return True, explain.STANDS_COMBINATION
+    if cheaper in cost_findings.FINE_TUNED:
+        return True, explain.stands_simpler(cheaper)
+    return True, explain.STANDS_QUALITY
+
+
+def _cost_issues(project: Project, v: _Verdict, row: ApproachId | None, costs: CostReport,
+                 considered: bool) -> tuple[list[Issue], list[Issue]]:
+    """What the costs say against the plan: a cheaper approach, closing offerings, old prices."""
+    blockers: list[Issue] = []
+    warnings: list[Issue] = []
+    cheaper = cost_findings.cheaper_than(row, costs)
+    if row is not None and cheaper is not None:
+        stands, why = _stands(project, v, row, cheaper)
+        mine, theirs = costs.approaches[row], costs.approaches[cheaper]
+        warnings.append(Issue(
+            id="cheaper_alternative",
+            message=explain.cheaper_alternative(row, cheaper, mine.total_at_horizon,
+                                                theirs.total_at_horizon, costs.horizon_days,
+                                                stands, why),
+            lift=explain.cheaper_alternative_lift(stands)))
+    watched: list[ApproachId] = [r for r in (row, "prompt_engineering") if r is not None]
+    for approach in dict.fromkeys(watched):
+        cost = costs.approaches.get(approach)
+        for finding in (cost.lifecycle if cost is not None else ()):
+            tuned = approach in cost_findings.FINE_TUNED
+            warnings.append(Issue(
+                id=f"offering_{finding.kind}" if tuned else "model_retires",
+                message=explain.lifecycle_message(finding),
+                lift=explain.lifecycle_lift(finding)))
+    if row is not None and considered and row in costs.errors and \
+            explain.is_closed_error(costs.errors[row]):
+        blockers.append(Issue(id="offering_closed", message=costs.errors[row],
+                              lift=explain.LIFT_OFFERING_CLOSED))
+    if costs.stale_prices:
+        warnings.append(Issue(id="prices_stale", message=explain.stale_prices(costs.stale_prices),
+                              lift=explain.LIFT_STALE))
+    spec_model = project.costs.approach("prompt_engineering").model
+    tested = project.answers.few_shot_model
+    if tested is not None and tested.strip().lower() != spec_model.strip().lower():
+        warnings.append(Issue(id="few_shot_model_mismatch",
+                              message=explain.few_shot_model_mismatch(tested, spec_model),
+                              lift=explain.LIFT_FEW_SHOT_MODEL))
+    return blockers, warnings
+
+
+def _cost_doubts(project: Project, v: _Verdict, row: ApproachId | None, costs: CostReport
+                 ) -> tuple[list[str], list[Counterfactual]]:
+    """Doubts and what-ifs that come from the costs: a recommendation that never pays back,
+    and the volume at which the sums would turn."""
+    doubts: list[str] = []
+    changes: list[Counterfactual] = []
+    if row is None or row == "prompt_engineering" or v.walk.outcome == UNANSWERED:
+        return doubts, changes
+    volume = project.costs.requests_per_day
+    never = cost_findings.never_pays_back(row, costs)
+    if never:
+        doubts.append(explain.doubt_never_pays_back(row, volume, costs.horizon_days))
+    turn = cost_findings.break_even_volume(row, costs)
+    if not never and turn is not None and volume > 0 and \
+            abs(volume / turn - 1) <= cost_findings.CLOSE_VOLUME:
+        doubts.append(explain.doubt_close_on_cost(row, volume, turn, costs.horizon_days))
+    if turn is not None:
+        sentence = explain.whatif_volume(row, volume, turn, costs.horizon_days)
+        changes.append(Counterfactual(change=f"requests_per_day={turn:.0f}",
+                                      approach=v.approach, combination=v.combination,
+                                      sentence=sentence))
+    return doubts, changes
 
 
 def recommended_row(approach: str, combination: str | None) -> tuple[ApproachId | None, str]:
@@ -386,14 +474,21 @@ def assess(project: Project, costs: CostReport | None = None,
     """The whole verdict for a project, with its reasons; with costs, what they say of it."""
     chart = chart or FLOWCHART  # looked up per call, so a test double can stand in for it
     t = chart.thresholds
-    v = _verdict(project, chart)
+    v = _verdict(project, chart, costs)
     warnings = _warnings(project, v.check)
-    confidence, confidence_reasons = _confidence(project, v, warnings, t)
     outcome = v.walk.outcome
     blockers = _blockers(project.answers, v.vetoes, outcome, t)
     considered = fine_tuning_considered(outcome, v.candidate)
     row, row_note = recommended_row(v.approach, v.combination)
     found = cost_findings.crossings(row, costs) if costs is not None else []
+    cost_doubts: list[str] = []
+    cost_changes: list[Counterfactual] = []
+    if costs is not None:
+        cost_blockers, cost_warnings = _cost_issues(project, v, row, costs, considered)
+        blockers += cost_blockers
+        warnings += cost_warnings
+        cost_doubts, cost_changes = _cost_doubts(project, v, row, costs)
+    confidence, confidence_reasons = _confidence(project, v, warnings, t, cost_doubts)
     return Assessment(
         flowchart_outcome=outcome,
         approach=v.approach,
@@ -419,7 +514,8 @@ def assess(project: Project, costs: CostReport | None = None,
         confidence_reasons=confidence_reasons,
         next_steps=explain.next_steps(project, outcome, v.approach, v.check, v.vetoes,
                                       v.combination, v.candidate, t),
-        what_would_change=_what_if(project, chart, (v.approach, v.combination)),
+        what_would_change=_what_if(project, chart, (v.approach, v.combination), costs)
+        + cost_changes,
         headline=(explain.unanswered_headline(v.walk.unanswered) if outcome == UNANSWERED
                   else texts.headline(v.approach, v.combination)),
         recommended_row=row,

@@ -7,6 +7,7 @@ document `tunewise evaluate --json` prints, and `to_text` its plain-text form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,9 +31,10 @@ class Evaluation:
 
 
 def evaluate(
-    project: Project, catalog: PriceCatalog | None = None, *, strict: bool = True
+    project: Project, catalog: PriceCatalog | None = None, *, strict: bool = True,
+    today: date | None = None,
 ) -> Evaluation:
-    costs = compute_costs(project.costs, catalog, strict=strict)
+    costs = compute_costs(project.costs, catalog, strict=strict, today=today)
     return Evaluation(project=project, assessment=assess(project, costs), costs=costs,
                       analyses=analyses.run_all(project, costs))
 
@@ -75,6 +77,16 @@ def to_json(evaluation: Evaluation) -> dict[str, Any]:
                 "total_at_horizon": _round(cost.total_at_horizon, 2),
                 "maintenance_burden": cost.maintenance_burden,
                 "quality_consistency": cost.quality_consistency,
+                "runs_on": cost.runs_on,
+                "cache_hit_rate": _round(cost.cache_hit_rate, 4),
+                "pricing_note": cost.pricing_note,
+                "upfront_breakdown": {k: _round(v, 2) for k, v in cost.upfront_breakdown.items()},
+                "monthly_breakdown": {k: _round(v, 2) for k, v in cost.monthly_breakdown.items()},
+                "events": [{"day": e.day, "date": e.date.isoformat(), "kind": e.kind,
+                            "cost": _round(e.cost, 2), "text": e.text} for e in cost.events],
+                "lifecycle": [{"kind": f.kind, "date": f.date.isoformat(), "day": f.day,
+                               "subject": f.subject, "alternative": f.alternative,
+                               "breaks": f.breaks} for f in cost.lifecycle],
             }
             for name, cost in c.approaches.items()
         },
@@ -95,6 +107,13 @@ def to_json(evaluation: Evaluation) -> dict[str, Any]:
         "crossings": [{"day": _round(c.day, 1), "a": c.a, "b": c.b,
                        "cheaper_after": c.cheaper_after} for c in a.crossings],
         "prices_as_of": c.prices_as_of,
+        "start_date": c.start_date.isoformat(),
+        "price_data": {
+            "inference_as_of": c.inference_as_of.isoformat() if c.inference_as_of else None,
+            "offerings_as_of": c.offerings_as_of.isoformat() if c.offerings_as_of else None,
+            "stale": [{"what": what, "as_of": when.isoformat(), "age_days": age}
+                      for what, when, age in c.stale_prices],
+        },
         "analyses": {name: result.model_dump(mode="json")
                      for name, result in evaluation.analyses.items()},
     }
@@ -137,9 +156,15 @@ def to_text(evaluation: Evaluation) -> str:
             f"  {cost.label:<34}{money(cost.upfront):>12}{money(cost.per_request):>14}"
             f"{money(cost.monthly):>12}{money(cost.total_at_horizon):>14}"
         )
+        lines.append(f"      runs on {cost.runs_on}"
+                     + (f"; {cost.pricing_note}" if cost.pricing_note else ""))
+        for event in cost.events:
+            if event.kind != "retrain":
+                lines.append(f"      {event.date.isoformat()} (day {event.day:,}): {event.text}"
+                             + (f", {money(event.cost)}" if event.cost else ""))
     for approach, error in c.errors.items():
         lines.append(f"  {texts.APPROACH_LABELS[approach]}: {error}")
     if a.payback is not None:
         lines.append(f"  {a.payback.sentence}")
-    lines.append(f"  Prices: {c.prices_as_of}")
+    lines.append(f"  Plan starts {c.start_date.isoformat()}. Prices: {c.prices_as_of}")
     return "\n".join(lines)

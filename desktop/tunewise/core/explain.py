@@ -7,11 +7,16 @@ the confidence, what-if phrases, reasons and next steps); labels for ids live in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
 from tunewise.core.flowchart import Thresholds
 from tunewise.core.project import Answers, Project
 from tunewise.core.results import FewShotCheck, Reason, Signal
-from tunewise.core.texts import APPROACH_LABELS, SIGN_LABELS, lower_label, percent
+from tunewise.core.texts import APPROACH_LABELS, SIGN_LABELS, lower_label, money, percent
+
+if TYPE_CHECKING:
+    from tunewise.core.costs import Lifecycle
 
 # ---- the path through the questions -------------------------------------------------------
 
@@ -377,7 +382,8 @@ _SIGN_FOR_REASON: dict[str, str] = {
     "domain_jargon": "Training on your own texts makes the vocabulary come naturally.",
     "output_format": "A trained model follows the format without pages of instructions.",
     "latency": "Dropping a long prompt makes every response faster.",
-    "cost_at_scale": "At this volume a short prompt on a smaller model saves real money.",
+    "cost_at_scale": ("At this volume the tuned model costs less per request and earns back "
+                      "its upfront cost within the horizon."),
     "task_reasoning": "A fixed method of reasoning can be learned from worked examples.",
 }
 
@@ -415,7 +421,8 @@ def reasons_for(
             if sign.present:
                 why = _SIGN_FOR_REASON[sign.id]
                 if sign.user_answer is None and sign.suggested:
-                    why += " (suggested by your prompt size and volume)"
+                    why += (" (shown by the cost model)" if sign.id == "cost_at_scale"
+                            else " (suggested by your prompt size)")
                 reasons.append(Reason(id=f"sign_{sign.id}", message=why, weight=3))
     if combination == "fine_tuning+rag":
         reasons.append(Reason(id="combo", weight=3, message=(
@@ -508,3 +515,113 @@ def next_steps(
         if veto != "no_eval_criteria":
             steps.append(Reason(id=f"lift_{veto}", message=BLOCKER_LIFT[veto]))
     return steps
+
+
+# Warnings about the answers themselves; only these make the verdict less certain. Warnings
+# from the costs (a cheaper approach, closing offerings, old prices) carry their own doubts.
+ANSWER_WARNINGS = frozenset({"knowledge_contradiction", "few_shot_contradiction",
+                             "few_shot_incomplete", "eval_criteria_contradiction",
+                             "behavior_contradiction", "few_shot_model_mismatch"})
+
+STANDS_UNTESTED = (
+    "It does not stand yet: few-shot prompting has not been tested. If a test reaches the "
+    "quality line, prompting is both good enough and cheaper.")
+STANDS_NEEDS_FACTS = (
+    "It still stands: prompting alone cannot bring in the facts your answers say are missing.")
+STANDS_BEHAVIOUR = (
+    "It still stands: retrieval adds facts but does not change how answers are written, which "
+    "is the gap you named.")
+STANDS_COMBINATION = (
+    "It still stands if the extra part is needed: it carries what your answers call for. "
+    "Drop it only if those needs turn out smaller than you said.")
+STANDS_QUALITY = (
+    "It still stands on quality: the cheaper approach does not cover what your answers call "
+    "for.")
+
+
+def stands_prompting_short(check: FewShotCheck | None) -> str:
+    if check is not None:
+        return (f"It still stands: few-shot prompting reached {percent(check.ratio)} of the "
+                f"target, short of the {percent(check.line)} line, so the cheaper approach "
+                "is not good enough.")
+    return ("It still stands: you found few-shot prompting not good enough, so the cheaper "
+            "approach does not do the job.")
+
+
+def stands_simpler(cheaper: str) -> str:
+    return (f"It still stands as the simpler path, since it already does the job; "
+            f"{lower_label(APPROACH_LABELS[cheaper])} is worth a look for cost once traffic is "
+            "steady, as it adds training, evaluation and retraining.")
+
+
+def cheaper_alternative(row: str, cheaper: str, mine: float, theirs: float, horizon: int,
+                        stands: bool, why: str) -> str:
+    return (f"{APPROACH_LABELS[cheaper]} costs less over {horizon:,} days: {money(theirs)}, "
+            f"against {money(mine)} for {lower_label(APPROACH_LABELS[row])}, the "
+            f"recommendation. {why}")
+
+
+def cheaper_alternative_lift(stands: bool) -> str:
+    if not stands:
+        return "Run the few-shot test before building anything else."
+    return "Nothing to do if the reason holds; revisit it if your answers change."
+
+
+def lifecycle_message(finding: Lifecycle) -> str:
+    if finding.kind == "training_closes":
+        what = f"{finding.subject} takes no new training jobs after {finding.date.isoformat()}"
+    else:
+        what = f"{finding.subject} stops answering after {finding.date.isoformat()}"
+    return f"{what}, within this plan: {finding.breaks}."
+
+
+def lifecycle_lift(finding: Lifecycle) -> str:
+    if finding.alternative:
+        return (f"Plan on {finding.alternative} from the start, or keep this choice and budget "
+                "for the move.")
+    return "Choose an offering or model that stays open over the plan's horizon."
+
+
+def is_closed_error(message: str) -> bool:
+    return "before this plan starts" in message
+
+
+LIFT_OFFERING_CLOSED = "Choose an open offering for fine-tuning on the Costs page."
+LIFT_STALE = ("Update the prices (Prices menu, or `tunewise prices update`), or install a newer "
+              "offerings catalogue.")
+
+
+def stale_prices(stale: Sequence[tuple[str, date, int]]) -> str:
+    parts = [f"{what} are from {when.isoformat()} ({age:,} days old)" for what, when, age in stale]
+    return ("Prices may be out of date: " + "; ".join(parts)
+            + ". Providers change prices and retire models often.")
+
+
+def few_shot_model_mismatch(tested: str, costed: str) -> str:
+    return (f"The few-shot test ran on {tested}, but prompt engineering is costed on {costed}; "
+            "the score says little about another model.")
+
+
+LIFT_FEW_SHOT_MODEL = ("Cost prompt engineering on the model you tested, or run the few-shot "
+                       "test on the model you mean to use.")
+
+
+def doubt_never_pays_back(row: str, volume: float, horizon: int) -> str:
+    return (f"At {volume:,.0f} requests a day {lower_label(APPROACH_LABELS[row])} never pays "
+            f"back against prompt engineering within {horizon:,} days.")
+
+
+def whatif_volume(row: str, volume: float, turn: float, horizon: int) -> str:
+    name = lower_label(APPROACH_LABELS[row])
+    if turn > volume:
+        return (f"From about {turn:,.0f} requests a day, {name} would cost less than prompt "
+                f"engineering over {horizon:,} days; at {volume:,.0f} it costs more.")
+    return (f"Below about {turn:,.0f} requests a day, {name} would cost more than prompt "
+            f"engineering over {horizon:,} days.")
+
+
+def doubt_close_on_cost(row: str, volume: float, turn: float, horizon: int) -> str:
+    side = "more" if turn > volume else "less"
+    return (f"The cost case is close: at about {turn:,.0f} requests a day (against "
+            f"{volume:,.0f} planned) {lower_label(APPROACH_LABELS[row])} and prompt engineering "
+            f"cost the same over {horizon:,} days; a little {side} traffic turns the sums.")

@@ -7,7 +7,7 @@ user sees next to each field.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Final, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -16,11 +16,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 # fields and the constants are read from them. Changing the version means a migration step in
 # storage.MIGRATIONS, a sample file and a stored schema; tests/core/test_format_version.py checks.
 FormatName = Literal["tunewise-project"]
-SchemaVersion = Literal[3]
+SchemaVersion = Literal[4]
 FORMAT_NAME: Final[FormatName] = get_args(FormatName)[0]
 SCHEMA_VERSION: Final[SchemaVersion] = get_args(SchemaVersion)[0]
 
 FewShotAnswer = Literal["yes", "no", "untested"]
+TrainingMethod = Literal["sft", "dpo", "rft"]
+TRAINING_METHODS: tuple[TrainingMethod, ...] = get_args(TrainingMethod)
 GpuAccess = Literal["local_16gb", "hosted", "none"]
 ApproachId = Literal[
     "prompt_engineering",
@@ -70,6 +72,12 @@ ModelRef = Annotated[
     str,
     StringConstraints(min_length=1, max_length=120, strip_whitespace=True),
     AfterValidator(_no_lone_surrogates),
+]
+# A provider or deployment id from the offerings catalogue ("openai", "together", "dedicated").
+CatalogId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=60, strip_whitespace=True, to_lower=True,
+                      pattern=r"^[a-z0-9][a-z0-9._-]*$"),
 ]
 
 Tokens = Annotated[int, Field(ge=0, le=2_000_000)]
@@ -125,6 +133,9 @@ class Answers(Strict):
     quality_target: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = Field(
         None, description="Quality the feature needs (0 to 1)."
     )
+    few_shot_model: ModelRef | None = Field(
+        None, description="The model the few-shot test ran on; prompt engineering is costed "
+        "on it by default.")
     # q2 and q3: what kind of gap is it?
     knowledge_gap: bool | None = None
     behavior_gap: bool | None = None
@@ -176,13 +187,25 @@ class ApproachInputs(Strict):
     """How one approach would be built and run."""
 
     model: ModelRef
+    # Who runs the model: for fine-tuned approaches the offering's provider in the offerings
+    # catalogue (None: the first listed for the model, OpenAI for its own models); for the
+    # others the inference provider (None: whichever genai-prices finds for the model).
+    provider: CatalogId | None = None
+    deployment: CatalogId | None = Field(
+        None, description="Which of the offering's deployments (serverless, dedicated...); "
+        "None takes the first listed.")
     system_prompt_tokens: Tokens = 0
     few_shot_tokens: Tokens = 0
     retrieved_tokens: Tokens = 0
     # None takes the workload's figure; a number overrides it for this approach only.
     user_input_tokens: Tokens | None = None
     output_tokens: Tokens | None = None
-    cached_share: Share = Field(0.0, description="Share of input tokens billed as cached.")
+    cached_share: Share = Field(
+        0.0, description="Share of input tokens that are a stable prefix the provider can "
+        "cache (it must reach the provider's minimum prefix to be cached at all).")
+    batch_share: Share = Field(
+        0.0, description="Share of requests sent through the provider's batch API, at its "
+        "batch discount.")
     engineering_hours: Hours = 0
     data_prep_hours: Hours = 0
     setup_cost: Money = 0
@@ -191,9 +214,15 @@ class ApproachInputs(Strict):
 
 
 class TrainingInputs(Strict):
+    method: TrainingMethod = Field(
+        "sft", description="Supervised (sft), preference (dpo) or reinforcement (rft) tuning.")
     training_tokens: Annotated[int, Field(ge=0, le=10_000_000_000)] = 1_000_000
     epochs: Annotated[int, Field(ge=1, le=100)] = 3
-    evaluation_cost: Money = Field(200, description="Evaluating each retrained model.")
+    training_hours: Hours | None = Field(
+        None, description="Hours one training run takes, for offerings billed by the hour "
+        "(reinforcement tuning, rented GPUs).")
+    evaluation_cost: Money = Field(
+        200, description="Evaluating each trained model, the first one included.")
     retrain_every_months: Months = Field(3, description="0 means never retrain.")
 
 
@@ -204,7 +233,8 @@ class RetrievalInputs(Strict):
 
 
 class PriceOverride(Strict):
-    """Prices the user typed in for one model, per 1M tokens; None keeps the catalog price."""
+    """Prices the user typed in for one model, per 1M tokens (hosting per hour, storage per
+    month); None keeps the catalog price."""
 
     input: PricePerMTok | None = None
     cached_input: PricePerMTok | None = None
@@ -214,34 +244,43 @@ class PriceOverride(Strict):
     fine_tuned_cached_input: PricePerMTok | None = None
     fine_tuned_output: PricePerMTok | None = None
     embedding: PricePerMTok | None = None
+    hosting_per_hour: Money | None = None
+    storage_per_month: Money | None = None
+
+
+# New plans compare like with like: prompting and retrieval on the same mid-size model with the
+# fixed prompt cached, fine-tuning on an offering that stays open (see the offerings catalogue).
+DEFAULT_INFERENCE_MODEL: Final = "gpt-5.4-mini"
+DEFAULT_TUNED: Final = {"model": "llama-3.1-8b", "provider": "fireworks",
+                        "deployment": "serverless"}
 
 
 def default_approaches() -> dict[ApproachId, ApproachInputs]:
-    """A starting point close to the common case: long-prompted large model vs smaller ones."""
+    """A starting point close to the common case: a long cached prompt against tuned models."""
     return {
         "prompt_engineering": ApproachInputs(
-            model="gpt-4o", system_prompt_tokens=2000, few_shot_tokens=1000,
-            engineering_hours=16, maintenance_hours_per_month=2,
+            model=DEFAULT_INFERENCE_MODEL, system_prompt_tokens=2000, few_shot_tokens=1000,
+            cached_share=0.9, engineering_hours=16, maintenance_hours_per_month=2,
         ),
         "rag": ApproachInputs(
-            model="gpt-4o-mini", system_prompt_tokens=500, retrieved_tokens=1500,
+            model=DEFAULT_INFERENCE_MODEL, system_prompt_tokens=500, retrieved_tokens=1500,
             engineering_hours=80, monthly_fixed=70, maintenance_hours_per_month=10,
         ),
         "fine_tuning": ApproachInputs(
-            model="gpt-4o-mini", system_prompt_tokens=100, engineering_hours=40,
+            **DEFAULT_TUNED, system_prompt_tokens=100, engineering_hours=40,
             data_prep_hours=40, maintenance_hours_per_month=4,
         ),
         "fine_tuning+rag": ApproachInputs(
-            model="gpt-4o-mini", system_prompt_tokens=100, retrieved_tokens=1500,
+            **DEFAULT_TUNED, system_prompt_tokens=100, retrieved_tokens=1500,
             engineering_hours=100, data_prep_hours=40, monthly_fixed=70,
             maintenance_hours_per_month=12,
         ),
         "fine_tuning+prompt_engineering": ApproachInputs(
-            model="gpt-4o-mini", system_prompt_tokens=400, engineering_hours=50,
+            **DEFAULT_TUNED, system_prompt_tokens=400, engineering_hours=50,
             data_prep_hours=40, maintenance_hours_per_month=5,
         ),
         "all_three": ApproachInputs(
-            model="gpt-4o-mini", system_prompt_tokens=500, retrieved_tokens=1500,
+            **DEFAULT_TUNED, system_prompt_tokens=500, retrieved_tokens=1500,
             engineering_hours=110, data_prep_hours=40, monthly_fixed=70,
             maintenance_hours_per_month=14,
         ),
@@ -254,6 +293,9 @@ class CostInputs(Strict):
         0.0, description="Growth of traffic per month, as a fraction (0.05 = 5%)."
     )
     horizon_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    start_date: date | None = Field(
+        None, description="Day 0 of the plan; None means the day it is evaluated. Lifecycle "
+        "dates of offerings and models are placed on the plan's days from here.")
     hourly_rate: Money = Field(100, description="Cost of one engineering hour.")
     workload: Workload = Field(default_factory=Workload)
     approaches: dict[ApproachId, ApproachInputs] = Field(

@@ -229,7 +229,7 @@ def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
     if approaches is None:
         approaches = {}
     if isinstance(approaches, dict) and "workload" not in costs:
-        from tunewise.core.project import APPROACHES, default_approaches
+        from tunewise.core.project import APPROACHES
 
         specs = [spec for spec in approaches.values() if isinstance(spec, dict)]
         for spec in specs:
@@ -252,14 +252,67 @@ def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
         if (user, output) != tuple(_V2_TOKENS.values()):
             for approach in APPROACHES:
                 if approach not in approaches:
-                    spec = default_approaches()[approach].model_dump(exclude_none=True)
+                    spec = dict(_V3_DEFAULT_APPROACHES[approach])
                     approaches[approach] = {**spec, **_V2_TOKENS}
             costs["approaches"] = approaches
     doc["schema_version"] = 3
     return doc
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+# The approaches a version-3 file left out meant these (version 3's defaults, frozen here so
+# that changing today's defaults never changes what an old file means).
+_V3_DEFAULT_APPROACHES: dict[str, dict[str, Any]] = {
+    "prompt_engineering": {"model": "gpt-4o", "system_prompt_tokens": 2000,
+                           "few_shot_tokens": 1000, "engineering_hours": 16,
+                           "maintenance_hours_per_month": 2},
+    "rag": {"model": "gpt-4o-mini", "system_prompt_tokens": 500, "retrieved_tokens": 1500,
+            "engineering_hours": 80, "monthly_fixed": 70, "maintenance_hours_per_month": 10},
+    "fine_tuning": {"model": "gpt-4o-mini", "system_prompt_tokens": 100,
+                    "engineering_hours": 40, "data_prep_hours": 40,
+                    "maintenance_hours_per_month": 4},
+    "fine_tuning+rag": {"model": "gpt-4o-mini", "system_prompt_tokens": 100,
+                        "retrieved_tokens": 1500, "engineering_hours": 100,
+                        "data_prep_hours": 40, "monthly_fixed": 70,
+                        "maintenance_hours_per_month": 12},
+    "fine_tuning+prompt_engineering": {"model": "gpt-4o-mini", "system_prompt_tokens": 400,
+                                       "engineering_hours": 50, "data_prep_hours": 40,
+                                       "maintenance_hours_per_month": 5},
+    "all_three": {"model": "gpt-4o-mini", "system_prompt_tokens": 500,
+                  "retrieved_tokens": 1500, "engineering_hours": 110, "data_prep_hours": 40,
+                  "monthly_fixed": 70, "maintenance_hours_per_month": 14},
+}
+_FINE_TUNED = ("fine_tuning", "fine_tuning+rag", "fine_tuning+prompt_engineering", "all_three")
+# Version 3 priced fine-tuning from a table of OpenAI models only.
+_V3_OPENAI_FINE_TUNABLE = ("gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano",
+                           "gpt-3.5-turbo")
+
+
+def _v3_to_v4(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 names who runs each model, and prices against today's offerings.
+
+    A version-3 file priced fine-tuning from OpenAI's table, so its fine-tuned approaches name
+    OpenAI as the provider; approaches it left out are written out with version 3's defaults,
+    so the plan means what it meant. New fields (batch share, training method, start date, the
+    few-shot test's model) take their defaults: nothing batched, supervised tuning, the plan
+    starting the day it is evaluated, model not recorded.
+    """
+    costs = doc.get("costs")
+    if isinstance(costs, dict):
+        approaches = costs.setdefault("approaches", {})
+        if isinstance(approaches, dict):
+            for approach, spec in _V3_DEFAULT_APPROACHES.items():
+                approaches.setdefault(approach, dict(spec))
+            for approach in _FINE_TUNED:
+                tuned = approaches.get(approach)
+                if isinstance(tuned, dict) and isinstance(tuned.get("model"), str) and \
+                        tuned["model"].strip().lower() in _V3_OPENAI_FINE_TUNABLE:
+                    tuned.setdefault("provider", "openai")
+    doc["schema_version"] = 4
+    return doc
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def migrate(doc: dict[str, Any], source: str = "the file") -> dict[str, Any]:
