@@ -1,4 +1,5 @@
-"""Section 6 of the report: the cost chart, the comparison, break-even days and assumptions."""
+"""Section 6 of the report: the cost chart, the comparison, what each approach runs on, the
+plan's dates, the breakdowns, break-even days and assumptions."""
 
 from __future__ import annotations
 
@@ -6,11 +7,20 @@ from reportlab.platypus import CondPageBreak, Flowable
 
 from tunewise.core import texts
 from tunewise.core.costs import CostReport
+from tunewise.core.market import METHOD_NAMES
 from tunewise.core.project import APPROACHES, USES_FINE_TUNING
 from tunewise.core.texts import money
 from tunewise.report.blocks import Heading, boxed, bullets, gap, key_values, para, table
 from tunewise.report.charts import cost_chart
 from tunewise.report.context import Context
+from tunewise.report.cost_details import (
+    breakdowns,
+    cheaper_note,
+    closed_box,
+    plan_dates,
+    runs_on,
+    stale_box,
+)
 from tunewise.report.sections import payback_sentence
 from tunewise.report.styles import WARN, WARN_LIGHT
 
@@ -28,8 +38,10 @@ def _intro(ctx: Context) -> str:
         f"traffic {'growing' if growth > 0 else 'shrinking'} {texts.percent(abs(growth))} a month"
     return (f"Cumulative spend of each approach over {inputs.horizon_days:,} days, starting at "
             f"{inputs.requests_per_day:,.0f} requests a day with {trend}. Each line starts at "
-            "its upfront cost (engineering, data preparation, first training run, first "
-            "index) and adds traffic, monthly bills, upkeep hours, retraining and re-indexing.")
+            "its upfront cost (engineering, data preparation, the first training run and its "
+            "evaluation, the first index) and adds traffic, monthly bills, hosting and "
+            "storage fees, upkeep hours, retraining, re-indexing and any forced move off an "
+            "offering that closes.")
 
 
 def _errors(costs: CostReport, width: float) -> list[Flowable]:
@@ -45,6 +57,8 @@ def cost_section(ctx: Context) -> list[Flowable]:
     inputs = ctx.evaluation.project.costs
     w = ctx.width
     out: list[Flowable] = [CondPageBreak(420), Heading("Costs", "costs"), para(_intro(ctx))]
+    out += stale_box(costs, w)
+    out += closed_box(ctx)
     out += _errors(costs, w)
     out.append(cost_chart(costs, w, 260, payback=ctx.evaluation.assessment.payback))
     out.append(gap(6))
@@ -70,7 +84,11 @@ def cost_section(ctx: Context) -> list[Flowable]:
             para("First month is at the starting volume and includes bills, upkeep hours and "
                  "retraining or re-indexing spread over the months between runs."
                  + (f" {ctx.evaluation.assessment.recommended_row_note}" if highlight else ""),
-                 "small")]
+                 "small"),
+            *cheaper_note(ctx)]
+    out += runs_on(ctx)
+    out += plan_dates(ctx)
+    out += breakdowns(ctx)
 
     upkeep = [[texts.APPROACH_LABELS[a],
                f"{texts.MAINTENANCE_BURDEN[a]}: {texts.MAINTENANCE_WHY[a]}",
@@ -112,10 +130,9 @@ def _assumptions(ctx: Context) -> list[Flowable]:
         ("Monthly growth", growth),
         ("Horizon", f"{inputs.horizon_days:,} days"),
         ("Engineering hour", money(inputs.hourly_rate)),
-        ("Training", f"{inputs.training.training_tokens:,} tokens \N{MULTIPLICATION SIGN} "
-                     f"{inputs.training.epochs} epochs; "
-                     f"{money(inputs.training.evaluation_cost)} to evaluate each retrained model; "
-                     f"{_months(inputs.training.retrain_every_months, 'retrain')}"),
+        ("Plan starts", costs.start_date.isoformat()
+         + ("" if inputs.start_date else " (today: the plan sets no start date)")),
+        ("Training", _training(ctx)),
         ("Retrieval", f"{inputs.retrieval.embedding_model} embeddings over "
                       f"{inputs.retrieval.corpus_tokens:,} corpus tokens; "
                       f"{_months(inputs.retrieval.reindex_every_months, 're-index')}"),
@@ -134,31 +151,32 @@ def _assumptions(ctx: Context) -> list[Flowable]:
         star_out = " *" if "output" in own else ""
         rows.append([texts.APPROACH_LABELS[approach], f"{tokens:,}{star_in}",
                      f"{inputs.output_tokens(approach):,}{star_out}",
-                     texts.percent(spec.cached_share), f"{hours:,.0f} h", monthly])
-    sources: list[list[str | Flowable]] = []
-    for approach in APPROACHES:
-        if approach in costs.approaches:
-            sources.append([texts.APPROACH_LABELS[approach],
-                            "; ".join(costs.approaches[approach].price_sources)])
-        elif approach in costs.errors:
-            sources.append([texts.APPROACH_LABELS[approach], "no price known"])
+                     texts.percent(spec.cached_share), texts.percent(spec.batch_share),
+                     f"{hours:,.0f} h", monthly])
     out: list[Flowable] = [
         Heading("Assumptions", "costs-assumptions", level=1, style="h2"),
         general, gap(8),
-        table(rows, [w * 0.25, w * 0.14, w * 0.13, w * 0.12, w * 0.14, w * 0.22],
-              header=["Approach", "Input tokens", "Output tokens", "Cached", "Upfront hours",
-                      "Monthly bills + upkeep"], right=(1, 2, 3, 4, 5)),
+        table(rows, [w * 0.23, w * 0.12, w * 0.12, w * 0.1, w * 0.1, w * 0.12, w * 0.21],
+              header=["Approach", "Input tokens", "Output tokens", "Cached", "Batched",
+                      "Upfront hours", "Monthly bills + upkeep"], right=(1, 2, 3, 4, 5, 6)),
         gap(3),
         para(f"Tokens are per request. Every approach carries the workload of "
              f"{inputs.workload.user_input_tokens:,} user-input and "
              f"{inputs.workload.output_tokens:,} output tokens, except where marked * (that "
-             "approach sets its own). Retrieval approaches also embed each user input to "
-             "search with it.", "small"),
-        Heading("Price sources", "costs-prices", level=1, style="h2"),
-        table(sources, [w * 0.25, w * 0.75], header=["Approach", "Where the prices come from"]),
+             "approach sets its own). Cached is the stable prompt prefix; batched, the share "
+             "of requests sent through the provider's batch service. Retrieval approaches "
+             "also embed each user input to search with it. Where each price comes from is "
+             "listed at the end of the report.", "small"),
     ]
-    if inputs.price_overrides:
-        out.append(gap(3))
-        out.append(para("Prices typed in by you override the catalog for: "
-                        + ", ".join(sorted(inputs.price_overrides)) + ".", "small"))
     return out
+
+
+def _training(ctx: Context) -> str:
+    t = ctx.evaluation.project.costs.training
+    method = METHOD_NAMES.get(t.method, t.method)
+    size = (f"{t.training_tokens:,} tokens \N{MULTIPLICATION SIGN} {t.epochs} epochs"
+            + (f" (or {t.training_hours:,g} h a run where billed by the hour)"
+               if t.training_hours is not None else ""))
+    return (f"{method.capitalize()} tuning, {size}; {money(t.evaluation_cost)} to evaluate "
+            f"each trained model, the first one included; "
+            f"{_months(t.retrain_every_months, 'retrain')}")

@@ -1,10 +1,11 @@
 """Build the planning report as PDF bytes, or write it to a file.
 
-    build_report(project, paper="a4", clock=...) -> bytes
+    build_report(project, paper="a4", clock=..., catalog=None) -> bytes
     write_report(project, path, paper=None) -> None
 
-The same project and the same clock give the same bytes: reportlab runs in invariant mode and
-the PDF's creation date is the clock's. The page footer says "page N of M", so the story is laid
+The same project, prices and clock give the same bytes: reportlab runs in invariant mode, the
+PDF's creation date is the clock's, and so is "today" for the costs (the start of a plan with no
+start date, and the age of the price data). The page footer says "page N of M", so the story is laid
 out twice: once to count the pages, once to draw them with the total known.
 """
 
@@ -21,6 +22,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 import tunewise
 from tunewise.core.evaluation import Evaluation, evaluate
+from tunewise.core.prices import PriceCatalog
 from tunewise.core.project import Project
 from tunewise.core.storage import atomic_write
 from tunewise.report import sections
@@ -30,6 +32,7 @@ from tunewise.report.charts import _fit
 from tunewise.report.context import Context
 from tunewise.report.cost_section import cost_section
 from tunewise.report.fonts import register_fonts
+from tunewise.report.price_sources import price_sources
 from tunewise.report.script import visual
 from tunewise.report.styles import (
     MARGIN_BOTTOM,
@@ -120,6 +123,7 @@ def _story(ctx: Context) -> list[Flowable]:
     story += analysis_sections(ctx)
     story += sections.combination(ctx)
     story += sections.next_steps(ctx)
+    story += price_sources(ctx)
     return story
 
 
@@ -146,19 +150,20 @@ def _layout(evaluation: Evaluation, paper: Paper, when: datetime,
 
 
 def build_report(project: Project, *, paper: Paper | None = None,
-                 clock: Clock | None = None) -> bytes:
+                 clock: Clock | None = None, catalog: PriceCatalog | None = None) -> bytes:
     """The planning report for `project` as PDF bytes.
 
     paper None takes the locale's paper size (Letter in the US, Canada, Mexico, the Philippines
     and a few more; A4 elsewhere). An approach whose prices are unknown is left out of the costs
-    and named in the report; everything else still prints.
+    and named in the report; everything else still prints. `catalog` None uses the prices
+    in use (the bundled or refreshed ones).
     """
     register_fonts()
     chosen: Paper = paper if paper is not None else default_paper()
     if chosen not in PAGE_SIZES:
         raise ValueError(f"paper must be 'a4' or 'letter', not {chosen!r}")
     when = (clock or _now)()
-    evaluation = evaluate(project, strict=False)
+    evaluation = evaluate(project, catalog, strict=False, today=when.date())
     _, pages = _layout(evaluation, chosen, when, None)
     pdf, second = _layout(evaluation, chosen, when, pages)
     if second != pages:  # the footer text cannot change the flow, but never print a wrong "of M"

@@ -25,6 +25,7 @@ from tunewise.report.blocks import (
 )
 from tunewise.report.charts import flowchart
 from tunewise.report.context import Context
+from tunewise.report.cost_details import price_dates
 from tunewise.report.script import project_text, unprintable, unprintable_sentence
 from tunewise.report.styles import (
     ACCENT,
@@ -43,7 +44,7 @@ from tunewise.report.styles import (
 INLINE_NOTE_CHARS = 280
 
 SECTION_TITLES = ("Summary", "Decision path", "Signals", "Blockers and warnings", "Costs",
-                  "Combination strategy", "Next steps")
+                  "Combination strategy", "Next steps", "Where the prices come from")
 
 
 def payback_sentence(ctx: Context) -> str:
@@ -127,6 +128,9 @@ def summary(ctx: Context) -> list[Flowable]:
     out.append(gap(4))
     note = " ".join(n for n in (payback_sentence(ctx), a.recommended_row_note) if n)
     out.append(para(note, "small"))
+    out.append(para(price_dates(costs)
+                    + (" Some of this price data is old: see the warning under Costs."
+                       if costs.stale_prices else ""), "small"))
     return out
 
 
@@ -270,13 +274,16 @@ def blockers_and_warnings(ctx: Context) -> list[Flowable]:
                         "so its blockers do not apply."))
     if a.warnings:
         out.append(gap(6))
-        out.append(para("A warning means two answers disagree; the recommendation is less "
-                        "certain until they are reconciled."))
+        out.append(para("A warning does not rule anything out, but it deserves a look before "
+                        "you rely on the recommendation: two answers that disagree, an approach "
+                        "that costs less, an offering or model that closes within the plan, or "
+                        "prices that have grown old."))
         out.append(table([[i.message, i.lift]
                           for i in a.warnings], [w * 0.55, w * 0.45],
                          header=["Warning", "How to lift it"], header_colour=WARN))
     else:
-        out.append(para("No warnings: the answers do not contradict each other."))
+        out.append(para("No warnings: the answers do not contradict each other, and nothing in "
+                        "the costs calls for a second look."))
     if costs.errors:
         names = ", ".join(texts.APPROACH_LABELS[x] for x in costs.errors)
         out.append(gap(6))
