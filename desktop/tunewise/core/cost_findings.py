@@ -174,19 +174,18 @@ def break_even_volume(recommended: ApproachId | None, costs: CostReport) -> floa
             return None
         return totals[recommended] - totals[PROMPTING]
 
-    low, high = 1.0, 100_000_000.0
-    g_low, g_high = gap(low), gap(high)
-    if g_low is None or g_high is None or (g_low > 0) == (g_high > 0):
-        return None
-    for _ in range(40):  # bisection on a log scale: to about 0.1% in 40 steps
-        mid = (low * high) ** 0.5
-        g_mid = gap(mid)
-        if g_mid is None:
+    # The totals are close to linear in the volume (only the cache's warmth bends them), so
+    # the secant method lands in two or three steps; it gives up rather than guess.
+    start = max(costs.inputs.requests_per_day, 1.0)
+    points: list[tuple[float, float | None]] = [(start, gap(start)), (2 * start, gap(2 * start))]
+    for _ in range(12):
+        (va, ga), (vb, gb) = points[-2], points[-1]
+        if ga is None or gb is None or ga == gb:
             return None
-        if (g_mid > 0) == (g_low > 0):
-            low, g_low = mid, g_mid
-        else:
-            high = mid
-        if high / low < 1.002:
-            break
-    return float((low * high) ** 0.5)
+        volume = vb - gb * (vb - va) / (gb - ga)
+        if not 1.0 <= volume <= 100_000_000.0:
+            return None
+        points.append((volume, gap(volume)))
+        if abs(volume - vb) <= 1e-4 * volume:
+            return float(volume)
+    return None
