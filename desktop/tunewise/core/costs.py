@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple
@@ -98,6 +99,11 @@ class ApproachCost:
     pricing_note: str = ""  # caching and batching as applied, in words
     events: tuple[CostEvent, ...] = ()
     lifecycle: tuple[Lifecycle, ...] = ()
+    requests_total: float = 0.0  # what the requests cost over the horizon, bills aside
+    # The requests' cost on each day for any daily volume: totals at another volume need only
+    # this, not a second run of the whole model.
+    request_cost: Callable[[FloatArray], FloatArray] | None = field(
+        default=None, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -136,9 +142,18 @@ class CostReport:
         Approaches that cannot be costed are left out."""
         if self.inputs is None or self.catalog is None:
             return {}
+        found: dict[ApproachId, float] = {}
+        if self.inputs.requests_per_day > 0:
+            # Only the requests' part changes: same days, same bills, the volume scaled.
+            volume = self.requests * (requests_per_day / self.inputs.requests_per_day)
+            for approach in approaches:
+                cost = self.approaches.get(approach)
+                if cost is not None and cost.request_cost is not None:
+                    found[approach] = (cost.total_at_horizon - cost.requests_total
+                                       + float(cost.request_cost(volume).sum()))
+            return found
         changed = self.inputs.model_copy(update={"requests_per_day": requests_per_day})
         volume = request_volume(changed)
-        found: dict[ApproachId, float] = {}
         for approach in approaches:
             with contextlib.suppress(PriceError):
                 found[approach] = _approach_cost(approach, changed, self.catalog, volume,
@@ -191,6 +206,7 @@ class _Plan(NamedTuple):
     training_run: float  # one training run on this offering (0 for inference approaches)
     hosting_per_day: float
     storage_per_month: float
+    source: str = ""  # where the prices come from, in words
 
 
 def cache_hit_rate(requests_per_day: FloatArray | float, ttl_minutes: float) -> FloatArray:
@@ -203,46 +219,59 @@ def cache_hit_rate(requests_per_day: FloatArray | float, ttl_minutes: float) -> 
     return np.asarray(1.0 - np.exp(-rate * ttl_minutes))
 
 
-def _unit_costs(plan: _Plan, tokens: tuple[int, int, int], cached_share: float,
-                batch_share: float, volume: FloatArray) -> tuple[FloatArray, str]:
-    """Cost of one request on each day, and a note on caching and batching as applied."""
-    input_tokens, output_tokens, _ = tokens
-    prefix = input_tokens * cached_share
-    notes: list[str] = []
+def _pricing_note(plan: _Plan, tokens: tuple[int, int, int], cached_share: float,
+                  batch_share: float) -> str:
+    """Caching and batching as the cost model applies them, in words."""
+    prefix = tokens[0] * cached_share
     rule = plan.cache
+    notes: list[str] = []
     if prefix <= 0:
-        hit = np.zeros_like(volume)
-        cached = 0.0
+        pass
     elif rule is None or rule.ttl_minutes is None:
-        # The provider's caching rules are not known: the share typed is billed as cached.
-        hit = np.ones_like(volume)
-        cached = prefix
         notes.append(f"caching rules of {plan.label} are not known; {prefix:,.0f} prompt "
                      "tokens are billed as cached, as typed")
     elif rule.min_prefix_tokens is not None and prefix < rule.min_prefix_tokens:
-        hit = np.zeros_like(volume)
-        cached = 0.0
         notes.append(f"a {prefix:,.0f}-token prefix is below the {rule.min_prefix_tokens:,}-token "
                      "minimum the provider caches, so nothing is cached")
     else:
-        hit = cache_hit_rate(volume, rule.ttl_minutes)
-        cached = prefix
         premium = (f", each miss writing the cache at {texts.money(plan.cache_write)} per 1M"
                    if plan.cache_write > plan.input else "")
         notes.append(f"{prefix:,.0f} prompt tokens cached; an entry lives "
                      f"{rule.ttl_minutes:g} minutes{premium}")
-    prefix_cost = cached * (hit * plan.cached_input + (1.0 - hit) * plan.cache_write)
-    unit = ((input_tokens - cached) * plan.input + prefix_cost
-            + output_tokens * plan.output) / MTOK
     if batch_share > 0:
         if plan.batch_discount is None:
             notes.append(f"{plan.label} has no batch discount known; the batch share is "
                          "billed at the normal price")
         else:
-            unit = unit * (1.0 - batch_share * plan.batch_discount)
             notes.append(f"{batch_share:.0%} of requests batched at "
                          f"{plan.batch_discount:.0%} off")
-    return np.asarray(unit, dtype=np.float64), "; ".join(notes)
+    return "; ".join(notes)
+
+
+def _unit_cost_values(plan: _Plan, tokens: tuple[int, int, int], cached_share: float,
+                      batch_share: float, volume: FloatArray) -> FloatArray:
+    """Cost of one request on each day (see the module's conventions on caching)."""
+    input_tokens, output_tokens, _ = tokens
+    prefix = input_tokens * cached_share
+    rule = plan.cache
+    if prefix <= 0 or (rule is not None and rule.ttl_minutes is not None
+                       and rule.min_prefix_tokens is not None
+                       and prefix < rule.min_prefix_tokens):
+        unit = (input_tokens * plan.input + output_tokens * plan.output) / MTOK
+        per_day = np.full_like(volume, unit)
+    elif rule is None or rule.ttl_minutes is None:
+        # The provider's caching rules are not known: the share typed is billed as cached.
+        unit = ((input_tokens - prefix) * plan.input + prefix * plan.cached_input
+                + output_tokens * plan.output) / MTOK
+        per_day = np.full_like(volume, unit)
+    else:
+        hit = cache_hit_rate(volume, rule.ttl_minutes)
+        prefix_cost = prefix * (hit * plan.cached_input + (1.0 - hit) * plan.cache_write)
+        per_day = ((input_tokens - prefix) * plan.input + prefix_cost
+                   + output_tokens * plan.output) / MTOK
+    if batch_share > 0 and plan.batch_discount is not None:
+        per_day = per_day * (1.0 - batch_share * plan.batch_discount)
+    return np.asarray(per_day, dtype=np.float64)
 
 
 def _training_run(inputs: CostInputs, ft: FineTunePrices, label: str) -> float:
@@ -263,14 +292,14 @@ def _fine_tuned_plan(day: int, inputs: CostInputs, ft: FineTunePrices, label: st
                  cache_write=ft.cache_write, output=ft.output, cache=ft.cache,
                  batch_discount=ft.batch_discount, training_run=_training_run(inputs, ft, label),
                  hosting_per_day=ft.hosting_per_hour * 24,
-                 storage_per_month=ft.storage_per_month)
+                 storage_per_month=ft.storage_per_month, source=ft.source)
 
 
 def _inference_plan(day: int, inf: InferencePrices, label: str) -> _Plan:
     return _Plan(day=day, label=label, input=inf.input, cached_input=inf.cached_input,
                  cache_write=inf.cache_write, output=inf.output, cache=inf.cache,
                  batch_discount=inf.batch_discount, training_run=0.0, hosting_per_day=0.0,
-                 storage_per_month=0.0)
+                 storage_per_month=0.0, source=inf.source)
 
 
 def _offering_label(catalog: PriceCatalog, o: Offering) -> str:
@@ -440,13 +469,10 @@ def _approach_cost(
     if fine_tuned:
         plans, events, findings = _fine_tuning_plans(approach, inputs, catalog, start,
                                                      retrain_days)
-        sources = [f"{spec.model} fine-tuned: " + catalog.fine_tuned(
-            spec.model, inputs.price_overrides.get(spec.model), spec.provider, spec.deployment,
-            inputs.training.method).source]
+        sources = [f"{spec.model} fine-tuned: {plans[0].source}"]
     else:
         plans, events, findings = _inference_plans(approach, inputs, catalog, start)
-        sources = [f"{spec.model}: " + catalog.inference(
-            spec.model, inputs.price_overrides.get(spec.model), spec.provider).source]
+        sources = [f"{spec.model}: {plans[0].source}"]
 
     embed_price = 0.0
     if retrieval:
@@ -462,23 +488,29 @@ def _approach_cost(
                     + user_tokens)
     tokens = (input_tokens, output_tokens, user_tokens)
 
-    unit = np.zeros_like(volume)
     hosting = np.zeros_like(volume)
     notes: list[str] = []
     bounds = [p.day for p in plans[1:]] + [horizon + 1]
+    embed_per_request = user_tokens * embed_price / MTOK if retrieval else 0.0
+    cached_share, batch_share = spec.cached_share, spec.batch_share
+
+    def request_cost(daily_volume: FloatArray) -> FloatArray:
+        """What the day's requests cost, for any daily volume (the cache's warmth follows it)."""
+        unit = np.full_like(daily_volume, embed_per_request)
+        for plan, end in zip(plans, bounds, strict=True):
+            unit[plan.day:end] += _unit_cost_values(plan, tokens, cached_share, batch_share,
+                                                    daily_volume[plan.day:end])
+        return np.asarray(daily_volume * unit)
+
     for plan, end in zip(plans, bounds, strict=True):
-        part, note = _unit_costs(plan, tokens, spec.cached_share, spec.batch_share,
-                                 volume[plan.day:end])
-        unit[plan.day:end] = part
+        note = _pricing_note(plan, tokens, cached_share, batch_share)
         hosting[plan.day:end] = plan.hosting_per_day + plan.storage_per_month / DAYS_PER_MONTH
         if note and note not in notes:
             notes.append(note)
-    embed_per_request = user_tokens * embed_price / MTOK if retrieval else 0.0
-    unit = unit + embed_per_request
     first = plans[0]
     start_volume = inputs.requests_per_day
-    per_request = float(_unit_costs(first, tokens, spec.cached_share, spec.batch_share,
-                                    np.array([start_volume]))[0][0]) + embed_per_request
+    per_request = float(_unit_cost_values(first, tokens, spec.cached_share, spec.batch_share,
+                                          np.array([start_volume]))[0]) + embed_per_request
 
     rate = inputs.hourly_rate
     training_run = first.training_run
@@ -495,7 +527,8 @@ def _approach_cost(
     upfront = sum(upfront_breakdown.values())
 
     monthly_bills = spec.monthly_fixed + spec.maintenance_hours_per_month * rate
-    daily = volume * unit
+    requests = request_cost(volume)
+    daily = requests.copy()
     daily[1:] += monthly_bills / DAYS_PER_MONTH + hosting[1:]
     migration_days = {e.day for e in events if e.kind == "migration"}
     for day in retrain_days:
@@ -504,8 +537,11 @@ def _approach_cost(
         plan = next(p for p in reversed(plans) if p.day <= day)
         cost = plan.training_run + evaluation
         daily[day] += cost
+        ended = any(e.kind == "ends" and e.day <= day for e in events)
+        text = (f"Retrain, costed as on {plan.label} (it has closed; no priced alternative)"
+                if ended else f"Retrain on {plan.label}")
         events.append(CostEvent(day=day, date=start + timedelta(day), kind="retrain", cost=cost,
-                                text=f"Retrain on {plan.label}"))
+                                text=text))
     for event in events:
         if event.kind == "migration":
             daily[event.day] += event.cost
@@ -553,6 +589,8 @@ def _approach_cost(
         pricing_note="; ".join(notes),
         events=tuple(sorted(events, key=lambda e: (e.day, e.kind))),
         lifecycle=tuple(findings),
+        requests_total=float(requests.sum()),
+        request_cost=request_cost,
     )
 
 

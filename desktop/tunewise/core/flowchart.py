@@ -10,6 +10,7 @@ last one carries on to `final_outcome`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -43,13 +44,19 @@ class Thresholds:
 
     def words(self) -> dict[str, str]:
         """The thresholds as they appear in sentences: '90%', '200'."""
-        out: dict[str, str] = {}
-        for name, value in asdict(self).items():
-            if isinstance(value, float) and value <= 1:
-                out[name] = f"{value * 100:.0f}%"
-            else:
-                out[name] = f"{value:,}"
-        return out
+        return dict(_threshold_words(self))
+
+
+@functools.cache
+def _threshold_words(t: Thresholds) -> tuple[tuple[str, str], ...]:
+    """The words of a set of thresholds, worked out once per set (they are frozen)."""
+    out: dict[str, str] = {}
+    for name, value in asdict(t).items():
+        if isinstance(value, float) and value <= 1:
+            out[name] = f"{value * 100:.0f}%"
+        else:
+            out[name] = f"{value:,}"
+    return tuple(out.items())
 
 
 # A rule gives the question's answer, or None while the user has not answered it.
