@@ -35,11 +35,11 @@ from tunewise.ui.limits import FieldName, refusal
 Changed = tuple[FieldPath, ...] | None
 """The fields an edit changed, or None when the whole project changed (load, restore)."""
 
-_MERGE_IDS: dict[FieldPath, int] = {}
+_MERGE_IDS: dict[FieldPath | tuple[FieldPath, ...], int] = {}
 
 
-def merge_id(path: FieldPath) -> int:
-    """A stable small integer per field, for QUndoCommand.id()."""
+def merge_id(path: FieldPath | tuple[FieldPath, ...]) -> int:
+    """A stable small integer per field (or set of fields), for QUndoCommand.id()."""
     return _MERGE_IDS.setdefault(path, len(_MERGE_IDS) + 1)
 
 
@@ -72,19 +72,23 @@ class EditCommand(QUndoCommand):
     """One edit of one or more fields, holding the whole project before and after it."""
 
     def __init__(self, controller: ProjectController, changed: Changed, before: Project,
-                 after: Project, text: str) -> None:
+                 after: Project, text: str, merge: bool = False) -> None:
         super().__init__(text)
         self.controller = controller
         self.changed = changed
+        self.merge = merge  # several fields that one editor sets together while typing
         self.before = before
         self.after = after
         self.sealed = False
         self._first = True
 
     def id(self) -> int:
-        # Only single-field edits merge; several fields at once, or a restore, stand alone.
+        # Only single-field edits merge, or several set by one editor that asked to (a model
+        # typed on Q1 that prompting follows); a batch, or a restore, stands alone.
         if self.changed is not None and len(self.changed) == 1:
             return merge_id(self.changed[0])
+        if self.changed and self.merge:
+            return merge_id(self.changed)
         return -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
@@ -167,11 +171,14 @@ class ProjectController(QObject):
         return self.set_values(((path, value),), text, {path: name} if name else None)
 
     def set_values(self, changes: Sequence[tuple[FieldPath, Any]], text: str = "",
-                   names: dict[FieldPath, FieldName] | None = None) -> str | None:
+                   names: dict[FieldPath, FieldName] | None = None, *,
+                   merge: bool = False) -> str | None:
         """Set several fields as one undo step, all or nothing.
 
         Returns None when every value was accepted, or the message saying why not, naming the
-        refused field. A refused value leaves the project exactly as it was.
+        refused field. A refused value leaves the project exactly as it was. With `merge`, a
+        run of such edits of the same fields (typing in one editor that sets several) is one
+        undo step until `seal`, as typing in a single field is.
         """
         if all(path.read(self._project) == value for path, value in changes):
             self._applied(path for path, _ in changes)
@@ -186,7 +193,7 @@ class ProjectController(QObject):
         paths = tuple(dict.fromkeys(path for path, _ in changes))
         command = EditCommand(self, paths, self._project, candidate,
                               text or "Edit " + ", ".join(field_name(p).label.lower()
-                                                          for p in paths))
+                                                          for p in paths), merge)
         self._install(candidate, paths)
         self.undo_stack.push(command)
         return None
@@ -226,6 +233,16 @@ class ProjectController(QObject):
         self._evaluation = evaluate(project, strict=False)
         # The fields of this change show the plan's value again (an undo reloads them).
         self._applied(list(self._not_applied) if changed is None else changed)
+        self.evaluated.emit(self._evaluation)
+
+    def reevaluate(self) -> None:
+        """Evaluate the same project again, after the price data changed under it.
+
+        Nothing in the plan changed, so there is nothing to undo, and fields showing refused
+        text keep it (an empty change list, not None, which would reload every field).
+        """
+        self._evaluation = evaluate(self._project, strict=False)
+        self.last_changed = ()
         self.evaluated.emit(self._evaluation)
 
     def _clean_changed(self, clean: bool) -> None:

@@ -21,6 +21,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 if TYPE_CHECKING:
+    from datetime import date
+
+    from tunewise.core.market import Market, Offering
     from tunewise.core.recovery import RecoveryEntry
 
 PROJECT_FILTER = "Tunewise projects (*.tunewise);;All files (*)"
@@ -74,6 +77,43 @@ def error(parent: QWidget | None, title: str, message: str, details: str = "") -
 def information(parent: QWidget | None, title: str, message: str) -> None:
     run(message_box(QMessageBox.Icon.Information, title, message, parent,
                     QMessageBox.StandardButton.Ok))
+
+
+def confirm(parent: QWidget | None, title: str, question: str, informative: str,
+            action: str) -> bool:
+    """Ask before doing something that cannot be undone; True if the user chose `action`."""
+    box = message_box(QMessageBox.Icon.Question, title, question, parent,
+                      informative=informative)
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    run(box)
+    return box.clickedButton() is go
+
+
+def choose_offering(parent: QWidget | None, market: Market, on: date, current: str | None,
+                    approach_label: str = "") -> Offering | None:
+    """Pick a fine-tuning offering from the catalogue; None if cancelled."""
+    from tunewise.ui.market.offerings import OfferingChooser
+
+    dialog = OfferingChooser(market, on, current, parent, approach_label)
+    try:
+        if dialog.exec() == OfferingChooser.DialogCode.Accepted:
+            return dialog.chosen()
+        return None
+    finally:
+        dialog.deleteLater()
+
+
+def show_offerings(parent: QWidget | None, market: Market, on: date) -> None:
+    """The whole offerings catalogue, to read."""
+    from tunewise.ui.market.offerings import OfferingsWindow
+
+    dialog = OfferingsWindow(market, on, parent)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
 
 
 def ask_save_changes(parent: QWidget | None, document_name: str) -> SaveChoice:

@@ -12,6 +12,7 @@ clamp. User and file text is always shown as plain text.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QStringListModel, Qt
@@ -44,9 +45,9 @@ ERROR_COLOURS = ("#b00020", "#ff8a80")
 
 WIZARD_MNEMONICS = "bn"
 """Back and Next."""
-MENU_MNEMONICS = "fegh"
-"""The menu bar: File, Edit, Go, Help. A page using one of these letters would make Alt+letter
-alternate between the field and the menu."""
+MENU_MNEMONICS = "feghp"
+"""The menu bar: File, Edit, Go, Prices, Help. A page using one of these letters would make
+Alt+letter alternate between the field and the menu."""
 
 
 def plain_label(text: str = "") -> QLabel:
@@ -492,6 +493,61 @@ class ModelField(Field):
         if index >= 0:
             self.combo.setCurrentIndex(index)
         self.combo.setEditText(value or "")
+
+
+class DateField(Field):
+    """A day typed as 2027-01-31 (ISO, the same in every locale); empty means `empty_means`.
+
+    Text that is not a date is refused like a number out of range: the plan keeps its day.
+    """
+
+    def __init__(self, controller: ProjectController, path: FieldPath, label: str,
+                 help_text: str = "", *, empty_means: str = "") -> None:
+        super().__init__(controller, path, label, help_text)
+        self.line = QLineEdit()
+        self.line.setPlaceholderText(empty_means)
+        self.line.setMinimumWidth(110)
+        self.line.setAccessibleName(self.title())
+        self.line.textEdited.connect(self._edited)
+        self.line.editingFinished.connect(self.finished)
+        self.label.setBuddy(self.line)
+        self.editor = self.line
+
+    def _parse(self, text: str) -> date | None:
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ParseError(f"{self.title()} must be a day written as year-month-day, such as "
+                             f"2027-01-31, or left empty.") from None
+
+    def _edited(self, text: str) -> None:
+        try:
+            value = self._parse(text)
+        except ParseError as error:
+            self.refuse(str(error))
+            return
+        self.write(value)
+
+    def text_input(self) -> QWidget | None:
+        return self.line
+
+    def shown_text(self) -> str:
+        return self.line.text()
+
+    def describe(self, value: Any) -> str:
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+    def shows(self, value: Any) -> bool:
+        try:
+            return bool(self._parse(self.line.text()) == value)
+        except ParseError:
+            return False
+
+    def load(self, value: Any) -> None:
+        self.line.setText(value.isoformat() if isinstance(value, date) else "")
 
 
 def add_rows(grid: QGridLayout, fields: Sequence[Field], start_row: int = 0) -> int:
