@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QWizardPage
 from tunewise import __version__
 from tunewise.core import texts
 from tunewise.core.fieldpath import ApproachInput, Attr, FieldPath, PriceOverride
+from tunewise.core.market import STALE_AFTER_DAYS
 from tunewise.core.prices import default_catalog
 from tunewise.core.project import SIGNS_FOR
 from tunewise.core.results import Assessment
@@ -178,6 +179,14 @@ PAGE_HELP: dict[str, PageHelp] = {
             "answers.quality_target": "The quality the feature needs, on the same scale as the "
                                       "score. The score is compared with a share of this "
                                       "target, as the question above states.",
+            "answers.few_shot_model": "The model the few-shot test ran on. Prompting is only "
+                                      "known to work on that model, so prompt engineering is "
+                                      "costed on it: naming it here also sets prompt "
+                                      "engineering's model on the Costs page, in the same "
+                                      "step (one Undo takes both back), as long as that model "
+                                      "is still the one last tested here or the new-plan "
+                                      "default. A model you chose for prompting yourself "
+                                      "stays.",
         }),
     KnowledgePage.key: PageHelp(
         "Is the model wrong because it lacks facts? Retrieval fixes that by looking up your "
@@ -244,7 +253,23 @@ PAGE_HELP: dict[str, PageHelp] = {
             "approach.model": "The model this approach runs on. Pick one from the price catalog "
                               "or type any name; a model without a known price needs its prices "
                               "typed in below before the approach can be costed. Fine-tuning "
-                              "approaches list models that can be tuned.",
+                              "approaches run on an offering of the offerings catalogue: "
+                              "Offerings… lists every provider, base model and deployment with "
+                              "its prices, fees and last days, and choosing one sets all three "
+                              "at once. Closed offerings cannot be chosen. Typing a base model "
+                              "takes the catalogue's first offering of it. The line under the "
+                              "field gives the offering's last days counted from the plan's "
+                              "start and what the costs do about them.",
+            "costs.start_date": "The plan's first day, written as year-month-day (2027-01-31). "
+                                "Empty means the day the plan is evaluated, so the results move "
+                                "with the calendar. Offerings and models that stop taking "
+                                "training jobs or stop answering are placed on the plan's days "
+                                "from here; one already closed on this day cannot be costed.",
+            "approach.batch_share": "The share of requests that can wait for the provider's "
+                                    "batch API (answers within hours instead of seconds), from "
+                                    "0 to 1. Those requests are billed at the provider's batch "
+                                    "discount; where the catalogue knows none, at full price, "
+                                    "and the results say so.",
             "approach.system_prompt_tokens": "The fixed instructions sent with every request. "
                                              "Long ones cost on every call; training can often "
                                              "replace most of them.",
@@ -260,7 +285,11 @@ PAGE_HELP: dict[str, PageHelp] = {
                                      "Providers cache the unchanging start of a prompt (system "
                                      "prompt and examples) when many requests repeat it: with "
                                      "1,800 fixed tokens out of 2,000, up to 0.9. Leave it at 0 "
-                                     "to price every input token in full.",
+                                     "to price every input token in full. Only a prefix as long "
+                                     "as the provider's minimum is cached at all, an entry "
+                                     "lives a few minutes, and a request that finds none writes "
+                                     "it, at a premium with some providers; the results' table "
+                                     "shows what was applied.",
             "approach.engineering_hours": "Hours to build the approach, paid once at the hourly "
                                           "rate.",
             "approach.data_prep_hours": "Hours to collect, clean and format the training set, "
@@ -282,6 +311,14 @@ PAGE_HELP: dict[str, PageHelp] = {
             "price.fine_tuned_cached_input": _PRICE + " Tuned cached price: the cached share of "
                                                       "the input to the tuned model.",
             "price.fine_tuned_output": _PRICE + " Tuned output price: the tuned model's answers.",
+            "price.hosting_per_hour": "USD per hour, charged for every hour a tuned model is "
+                                      "deployed whether it answers or not (Azure OpenAI, "
+                                      "dedicated deployments, your own GPU). Empty uses the "
+                                      "offering's fee; where the catalogue knows it is charged "
+                                      "but not how much, type it in here.",
+            "price.storage_per_month": "USD per month for keeping the tuned model (Bedrock's "
+                                       "custom model storage, Mistral). Empty uses the "
+                                       "offering's fee.",
             "price.embedding": _PRICE + " Embedding price: turning documents and questions into "
                                         "vectors for retrieval.",
             "costs.training.training_tokens": "The size of the training set in tokens: roughly "
@@ -289,10 +326,20 @@ PAGE_HELP: dict[str, PageHelp] = {
                                               "example, its input and ideal answer together. "
                                               "One training run costs this times the epochs "
                                               "times the training price.",
+            "costs.training.method": "Supervised tuning learns from ideal answers; preference "
+                                     "tuning (DPO) from pairs of a better and a worse answer; "
+                                     "reinforcement tuning (RFT) from a grader's scores, billed "
+                                     "by the hour where offered. An offering prices only the "
+                                     "methods it lists.",
             "costs.training.epochs": "How many times a training run passes over the whole set. "
                                      "Each pass is paid for.",
-            "costs.training.evaluation_cost": "What checking each retrained model costs in USD "
-                                              "before it replaces the old one.",
+            "costs.training.training_hours": "How long one training run takes, in hours. Only "
+                                             "offerings billed by the hour need it: "
+                                             "reinforcement tuning, and self-hosted training on "
+                                             "a rented GPU. Token-billed offerings ignore it.",
+            "costs.training.evaluation_cost": "What checking each trained model costs in USD "
+                                              "before it ships: the first one up front, each "
+                                              "retrained one on its day.",
             "costs.training.retrain_every_months": "How often the model is trained again on "
                                                    "fresh examples, each time costing a run and "
                                                    "its evaluation. 0 means train once.",
@@ -316,11 +363,23 @@ PAGE_HELP: dict[str, PageHelp] = {
             ("Chart", "Each line is one approach's total spending from launch, day by day. "
                       "Where two lines cross, the one that cost more up front has paid for "
                       "itself. Point at the chart to read every approach's total on that day."),
-            ("Table", "Upfront is build time, data preparation, other setup, the first "
-                      "training run and the first indexing. Per request is one answer's tokens "
-                      "at the model's prices. First month is the first month's spend. At "
-                      "horizon is the total on the horizon's last day. The recommended approach "
-                      "is in bold."),
+            ("Table", "Runs on is the model, or for fine-tuning the offering, each approach "
+                      "is costed on. Upfront is build time, data preparation, other setup, the "
+                      "first training run and its evaluation, and the first indexing. Per "
+                      "request is one answer's tokens at those prices, with caching and batching "
+                      "as applied (point at it to read how). First month is the first month's "
+                      "spend, hosting and storage fees included. At horizon is the total on the "
+                      "horizon's last day. The recommended approach is in bold."),
+            ("Forced moves", "When an offering stops taking training jobs or a model stops "
+                             "answering within the horizon, the line under the table says when "
+                             "and what the plan does: move to the catalogue's alternative "
+                             "(re-training and re-evaluation, marked on the chart with a "
+                             "diamond) or end."),
+            ("Price data", "The footer gives the dates of the inference prices and of the "
+                           "offerings catalogue in use. Price data older than "
+                           f"{STALE_AFTER_DAYS} days is flagged; Prices > Update Inference "
+                           "Prices fetches genai-prices' newest data, and Prices > Install "
+                           "Offerings Catalogue takes a newer catalogue file."),
             ("Export", "Export saves the chart as a PNG image or an SVG drawing, or the daily "
                        "figures as a CSV file for a spreadsheet. File > Export Report as PDF "
                        "saves the whole plan."),

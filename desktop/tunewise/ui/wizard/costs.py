@@ -1,5 +1,11 @@
 """The Costs page: shared rates and the workload, one tab per approach, training and retrieval.
 
+A fine-tuned approach names the offering it runs on (provider, base model, deployment): picked
+from the offerings catalogue with Offerings…, which sets all three as one undo step, or typed by
+model name. A line under the model says what the catalogue knows of the offering: its status on
+the plan's start date, its last days relative to the plan, what the cost model did about them,
+and its notes.
+
 The workload (what each request carries and returns) is stated once; an approach overrides only
 what truly differs, and its tab is marked when it does. Advanced inputs (prices, caching,
 retraining, the index) sit in collapsible sections, opened where something needs attention.
@@ -10,13 +16,16 @@ known price shows the cost model's own message under the field instead of a numb
 from __future__ import annotations
 
 import functools
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -26,17 +35,22 @@ from PySide6.QtWidgets import (
 from tunewise.core import texts
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.fieldpath import ApproachInput, Attr, FieldPath, PriceOverride
+from tunewise.core.market import METHOD_NAMES, offering_status
 from tunewise.core.prices import PriceError, default_catalog
 from tunewise.core.project import (
     APPROACHES,
+    TRAINING_METHODS,
     USES_FINE_TUNING,
     USES_RETRIEVAL,
     ApproachId,
     Project,
 )
 from tunewise.core.results import Assessment
+from tunewise.ui import dialogs
 from tunewise.ui.controller import Changed, ProjectController
 from tunewise.ui.fields import (
+    ChoiceField,
+    DateField,
     Field,
     ModelField,
     NumberField,
@@ -44,6 +58,9 @@ from tunewise.ui.fields import (
     assign_mnemonics,
     format_number,
 )
+from tunewise.ui.market.offerings import STATUS_WORDS
+from tunewise.ui.market.offerings import label as offering_label
+from tunewise.ui.theme import NoteBox
 from tunewise.ui.wizard.base import ProjectPage
 
 PRICE_LABELS: dict[str, str] = {
@@ -55,42 +72,191 @@ PRICE_LABELS: dict[str, str] = {
     "fine_tuned_cached_input": "Tuned cached price:",
     "fine_tuned_output": "Tuned output price:",
     "embedding": "Embedding price:",
+    "hosting_per_hour": "Hosting fee:",
+    "storage_per_month": "Storage fee:",
 }
+FEES = {"hosting_per_hour": ("$ / hour", "Charged every hour the tuned model is deployed, used "
+                             "or not. Leave empty to use the catalogue's fee."),
+        "storage_per_month": ("$ / month", "Charged each month the tuned model is kept. Leave "
+                              "empty to use the catalogue's fee.")}
+UNKNOWN_PRICE = "unknown: type it"
 
 
 @functools.cache
-def catalog_price(model: str, attr: str) -> float | None:
-    """The catalog's price for a model, to show as the placeholder of its override."""
+def catalog_price(model: str, attr: str, provider: str | None = None,
+                  deployment: str | None = None, method: str = "sft") -> str:
+    """What the catalogue says of one price, as the placeholder of its override."""
     catalog = default_catalog()
+
+    def shown(value: float | None) -> str:
+        return UNKNOWN_PRICE if value is None else f"catalog: {format_number(value, False)}"
+
     try:
         if attr == "embedding":
-            return catalog.embedding(model)[0]
-        if attr in ("training",) or attr.startswith("fine_tuned"):
-            ft = catalog.fine_tuned(model)
-            return float(getattr(ft, attr.removeprefix("fine_tuned_")))
-        return float(getattr(catalog.inference(model), attr))
+            return shown(catalog.embedding(model)[0])
+        if attr in ("input", "cached_input", "output"):
+            return shown(float(getattr(catalog.inference(model, None, provider), attr)))
     except PriceError:
-        return None
+        return UNKNOWN_PRICE
+    offering = catalog.offering(model, provider, deployment)
+    if offering is None:
+        return UNKNOWN_PRICE
+    if attr == "training":
+        price = offering.training_price(method)
+        if price is not None and price.per_hour is not None:
+            return f"billed per hour: {format_number(price.per_hour, False)}"
+        return shown(None if price is None else price.per_mtok)
+    if attr in FEES:
+        return shown(getattr(offering, attr))
+    found = getattr(offering.inference, attr.removeprefix("fine_tuned_"))
+    if found is None and attr == "fine_tuned_cached_input":
+        return "as the input price" if offering.inference.input is not None else UNKNOWN_PRICE
+    return shown(found)
 
 
 class OverrideField(NumberField):
-    """A price override for whichever model the approach currently uses."""
+    """A price override for whichever model (and offering) the approach currently uses."""
 
     def __init__(self, controller: ProjectController, model_path: FieldPath, attr: str) -> None:
         model = model_path.read(controller.project)
+        unit, help_text = FEES.get(attr, (
+            "$ / 1M", "Per 1M tokens. Leave empty to use the catalog price; applies to every "
+            "approach on this model."))
         super().__init__(controller, PriceOverride(model, attr), PRICE_LABELS[attr],
-                         "Per 1M tokens. Leave empty to use the catalog price; applies to every "
-                         "approach on this model.", optional=True, unit="$ / 1M")
+                         help_text, optional=True, unit=unit)
         self.model_path = model_path
         self.attr = attr
 
     def refresh(self, project: Project, changed: Changed) -> None:
         model = self.model_path.read(project)
         self.path = PriceOverride(model, self.attr)
-        price = catalog_price(model, self.attr)
-        self.line.setPlaceholderText(
-            f"catalog: {format_number(price, False)}" if price is not None else "unknown: type it")
+        provider = deployment = None
+        if isinstance(self.model_path, ApproachInput):
+            spec = project.costs.approach(self.model_path.approach)
+            provider, deployment = spec.provider, spec.deployment
+        self.line.setPlaceholderText(catalog_price(model, self.attr, provider, deployment,
+                                                   project.costs.training.method))
         super().refresh(project, changed)
+
+
+class OfferingField(ModelField):
+    """A fine-tuned approach's model, with Offerings… to pick provider, model and deployment.
+
+    Picking an offering sets all three as one undo step. Typing a model by hand sets the model
+    alone while the provider and deployment named still offer it; otherwise they are cleared
+    with it (back to the catalogue's first offering of that model).
+    """
+
+    def __init__(self, controller: ProjectController, approach: ApproachId,
+                 models: list[str], help_text: str) -> None:
+        super().__init__(controller, ApproachInput(approach, "model"), "Model:", models,
+                         help_text)
+        self.approach = approach
+        self.provider_path = ApproachInput(approach, "provider")
+        self.deployment_path = ApproachInput(approach, "deployment")
+        self.button = QPushButton("Offerings…")
+        self.button.setToolTip("Pick the provider, base model and deployment from the offerings "
+                               "catalogue, with their prices and last days")
+        self.button.setAccessibleName(
+            f"Choose an offering for {texts.APPROACH_LABELS[approach]}")
+        self.button.clicked.connect(self.choose)
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.combo, 1)
+        row.addWidget(self.button)
+        self.editor = box
+        # What the catalogue says of the offering in use; the page places it under the field.
+        self.offering_note = NoteBox()
+        self.offering_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.offering_note.setWordWrap(True)
+        self.offering_note.setMargin(6)
+        self.offering_note.setAccessibleName(
+            f"Offering of {texts.APPROACH_LABELS[approach]}")
+
+    def write(self, value: object) -> None:
+        project = self.controller.project
+        provider = self.provider_path.read(project)
+        deployment = self.deployment_path.read(project)
+        model = value.strip() if isinstance(value, str) else ""
+        if (provider is None and deployment is None) or default_catalog().offering(
+                model, provider, deployment) is not None:
+            super().write(value)
+            return
+        self._writing = True
+        try:
+            message = self.controller.set_values(
+                ((self.path, value), (self.provider_path, None), (self.deployment_path, None)),
+                f"Edit {self.label_text()}", {self.path: self.name()})
+        finally:
+            self._writing = False
+        if message:
+            self.refuse(message)
+        else:
+            self.show_error("")
+
+    def choose(self) -> bool:
+        """Pick an offering in the catalogue dialog; True if the plan now runs on it."""
+        project = self.controller.project
+        market = default_catalog().market
+        spec = project.costs.approach(self.approach)
+        current = market.find(spec.model, spec.provider, spec.deployment)
+        chosen = dialogs.choose_offering(self.button, market,
+                                         self.controller.evaluation.costs.start_date,
+                                         current.key if current is not None else None,
+                                         texts.APPROACH_LABELS[self.approach])
+        if chosen is None:
+            return False
+        self.controller.seal()
+        message = self.controller.set_values(
+            ((self.path, chosen.base_model), (self.provider_path, chosen.provider),
+             (self.deployment_path, chosen.deployment)),
+            f"Choose {offering_label(market, chosen)}")
+        self.controller.seal()
+        if message:
+            self.show_error(message)
+            return False
+        return True
+
+    def show_offering(self, evaluation: Evaluation) -> None:
+        text = offering_sentence(evaluation, self.approach)
+        self.offering_note.setText(text)
+        self.offering_note.setVisible(bool(text))
+
+
+def _relative(day: date, start: date) -> str:
+    n = (day - start).days
+    if n == 0:
+        return "the plan's first day"
+    if n > 0:
+        return f"day {n:,} of the plan"
+    return f"{-n:,} days before the plan starts"
+
+
+def offering_sentence(evaluation: Evaluation, approach: ApproachId) -> str:
+    """The offering a fine-tuned approach runs on: status, last days, what they do, notes."""
+    spec = evaluation.project.costs.approach(approach)
+    catalog = default_catalog()
+    offering = catalog.offering(spec.model, spec.provider, spec.deployment)
+    if offering is None:
+        return (f"{spec.model} is not in the offerings catalogue (of "
+                f"{catalog.market.as_of.isoformat()}): type its fine-tuning prices under "
+                "Prices and caching, or pick one with Offerings….")
+    start = evaluation.costs.start_date
+    status = STATUS_WORDS[offering_status(offering, start)]
+    parts = [f"Runs on {offering_label(catalog.market, offering)}: {status.lower()} for a plan "
+             f"starting {start.isoformat()}."]
+    for what, day in (("Last day for new training jobs", offering.new_training_until),
+                      ("last day it answers", offering.inference_until)):
+        if day is not None:
+            parts.append(f"{what[0].upper()}{what[1:]}: {day.isoformat()} "
+                         f"({_relative(day, start)}).")
+    cost = evaluation.costs.approaches.get(approach)
+    for life in cost.lifecycle if cost is not None else ():
+        parts.append(f"On {life.date.isoformat()}: {life.breaks}.")
+    if offering.notes:
+        parts.append(offering.notes)
+    return " ".join(parts)
 
 
 class WorkloadOverrideField(NumberField):
@@ -154,10 +320,12 @@ def approach_fields(c: ProjectController, approach: ApproachId
     def num(name: str, label: str, help_text: str, **kw: Any) -> NumberField:
         return NumberField(c, ApproachInput(approach, name), label, help_text, **kw)
 
+    model: Field = (OfferingField(c, approach, models, "Pick an offering, or type a base "
+                                  "model from the offerings catalogue.") if fine_tuned else
+                    ModelField(c, ApproachInput(approach, "model"), "Model:", models,
+                               "Pick from the price catalog or type any model name."))
     fields: list[Field] = [
-        ModelField(c, ApproachInput(approach, "model"), "Model:", models,
-                   "A model that can be fine-tuned." if fine_tuned else
-                   "Pick from the price catalog or type any model name."),
+        model,
         num("system_prompt_tokens", "System prompt:", "Fixed instructions sent every time.",
             integer=True, unit="tokens"),
         num("few_shot_tokens", "Few-shot examples:", "Examples pasted into every request.",
@@ -182,11 +350,16 @@ def approach_fields(c: ProjectController, approach: ApproachId
         num("maintenance_hours_per_month", "Upkeep:", "Hours per month to keep it working.",
             unit="hours / month"),
     ]
-    prices = (("training", "fine_tuned_input", "fine_tuned_cached_input", "fine_tuned_output")
+    prices = (("training", "fine_tuned_input", "fine_tuned_cached_input", "fine_tuned_output",
+               "hosting_per_hour", "storage_per_month")
               if fine_tuned else ("input", "cached_input", "output"))
     advanced: list[Field] = [
         num("cached_share", "Cached share:",
-            "Share of input tokens billed at the cached rate, 0 to 1 (0.5 or 50%)."),
+            "Share of the input that is the same fixed start on every request, 0 to 1 (0.5 or "
+            "50%). Cached only from the provider's minimum length."),
+        num("batch_share", "Batch share:",
+            "Share of requests sent through the provider's batch API, 0 to 1, at its batch "
+            "discount."),
         *(OverrideField(c, ApproachInput(approach, "model"), attr) for attr in prices),
     ]
     return fields, advanced
@@ -216,6 +389,10 @@ class CostsPage(ProjectPage):
             NumberField(c, Attr("costs", "workload", "output_tokens"), "Output:",
                         "Length of a typical answer, whichever approach writes it.",
                         integer=True, unit="tokens"),
+            DateField(c, Attr("costs", "start_date"), "Plan starts:",
+                      "Day 0 of the plan, as 2027-01-31; empty means the day it is evaluated. "
+                      "Offerings' last days are placed on the plan from here.",
+                      empty_means="today"),
         ]
         add_rows(grid, shared_fields)
         self.body_layout.addWidget(shared)
@@ -224,6 +401,7 @@ class CostsPage(ProjectPage):
         self.model_fields: dict[ApproachId, ModelField] = {}
         self.price_sections: dict[ApproachId, Section] = {}
         self.override_notes: dict[ApproachId, QLabel] = {}
+        self.offering_fields: dict[ApproachId, OfferingField] = {}
         approach_all: list[Field] = []
         for approach in APPROACHES:
             page = QWidget()
@@ -237,7 +415,12 @@ class CostsPage(ProjectPage):
             tab_grid = QGridLayout()
             column.addLayout(tab_grid)
             fields, advanced = approach_fields(c, approach)
-            add_rows(tab_grid, fields)
+            row = add_rows(tab_grid, fields[:1])
+            if isinstance(fields[0], OfferingField):
+                self.offering_fields[approach] = fields[0]
+                tab_grid.addWidget(fields[0].offering_note, row, 1, 1, 2)
+                row += 1
+            add_rows(tab_grid, fields[1:], row)
             section = Section("Prices and caching")
             add_rows(section.grid, advanced)
             self.price_sections[approach] = section
@@ -251,13 +434,23 @@ class CostsPage(ProjectPage):
 
         self.training_section = Section("Fine-tuning runs: training set, epochs, retraining")
         training_fields: list[Field] = [
+            ChoiceField(c, Attr("costs", "training", "method"), "Method:",
+                        [(m, METHOD_NAMES[m][0].upper() + METHOD_NAMES[m][1:])
+                         for m in TRAINING_METHODS],
+                        "How the model is tuned; an offering prices only the methods it "
+                        "offers."),
             NumberField(c, Attr("costs", "training", "training_tokens"), "Training set size:",
                         "Tokens in one pass over the training examples: the examples' inputs "
                         "and ideal outputs together.", integer=True, unit="tokens"),
             NumberField(c, Attr("costs", "training", "epochs"), "Epochs:",
                         "Passes over the set per training run (1 to 100).", integer=True),
+            NumberField(c, Attr("costs", "training", "training_hours"), "Training hours:",
+                        "Hours one run takes, for offerings billed by the hour (reinforcement "
+                        "tuning, rented GPUs).", optional=True, unit="hours",
+                        placeholder="not needed"),
             NumberField(c, Attr("costs", "training", "evaluation_cost"), "Evaluation per run:",
-                        "Checking each trained model before it ships.", unit="USD"),
+                        "Checking each trained model before it ships, the first one "
+                        "included.", unit="USD"),
             NumberField(c, Attr("costs", "training", "retrain_every_months"), "Retrain every:",
                         "0 means train once and never again.", integer=True, unit="months"),
         ]
@@ -284,11 +477,17 @@ class CostsPage(ProjectPage):
             if isinstance(approach_all[start], ModelField):
                 end = next((i for i in range(start + 1, len(approach_all))
                             if isinstance(approach_all[i], ModelField)), len(approach_all))
-                assign_mnemonics([f.label for f in approach_all[start:end]], used)
+                tab: list[QWidget] = [f.label for f in approach_all[start:end]]
+                first = approach_all[start]
+                if isinstance(first, OfferingField):
+                    tab.insert(1, first.button)
+                assign_mnemonics(tab, used)
 
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
         errors = evaluation.costs.errors
         inputs = evaluation.project.costs
+        for offering_field in self.offering_fields.values():
+            offering_field.show_offering(evaluation)
         for approach, field in self.model_fields.items():
             field.set_external_error(errors.get(approach, ""))
             index = APPROACHES.index(approach)

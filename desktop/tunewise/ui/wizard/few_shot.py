@@ -1,6 +1,13 @@
-"""Q1: can few-shot prompting do the job, with the experiment's 90% arithmetic."""
+"""Q1: can few-shot prompting do the job, with the experiment's 90% arithmetic.
+
+The model the test ran on is the fair one to cost prompting on, so naming it here moves
+prompt engineering's model too (in the same undo step) while that model is still the one last
+tested or the new-plan default; a model the user chose for prompting on the Costs page stays.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -8,20 +15,76 @@ from PySide6.QtWidgets import (
 )
 
 from tunewise.core.evaluation import Evaluation
-from tunewise.core.fieldpath import Attr
+from tunewise.core.fieldpath import ApproachInput, Attr, FieldPath
+from tunewise.core.prices import default_catalog
+from tunewise.core.project import ApproachId, default_approaches
 from tunewise.core.results import Assessment
+from tunewise.ui.controller import ProjectController
 from tunewise.ui.fields import (
     ChoiceField,
+    ModelField,
     NumberField,
 )
 from tunewise.ui.wizard.base import ProjectPage
+
+PROMPTING: ApproachId = "prompt_engineering"
+
+
+class TestedModelField(ModelField):
+    """The model the few-shot test ran on; prompting follows it unless chosen separately."""
+
+    def __init__(self, controller: ProjectController) -> None:
+        super().__init__(controller, Attr("answers", "few_shot_model"), "Model tested on:",
+                         [m.id for m in default_catalog().catalog_models()],
+                         "Optional. The model the examples were tried on; prompt "
+                         "engineering is costed on it too, unless you chose its model on the "
+                         "Costs page.")
+        self.prompting = ApproachInput(PROMPTING, "model")
+        self.prompting_provider = ApproachInput(PROMPTING, "provider")
+        self._run_start: tuple[str | None] | None = None  # the tested model as a run began
+
+    def write(self, value: Any) -> None:
+        tested = (value.strip() if isinstance(value, str) else "") or None
+        project = self.controller.project
+        before = self.path.read(project)
+        if self._run_start is None:
+            self._run_start = (before,)
+        prompting = self.prompting.read(project)
+        # Prompting follows while it is on the model tested before this run of typing, the
+        # one typed so far, or the new-plan default.
+        follows = prompting in (*self._run_start, before, default_approaches()[PROMPTING].model)
+        changes: list[tuple[FieldPath, Any]] = [(self.path, tested)]
+        if follows:
+            # The same fields on every keystroke (an emptied field keeps prompting's model),
+            # so the whole run of typing is one undo step.
+            changes.append((self.prompting, tested or prompting))
+            if self.prompting_provider.read(project) is not None:
+                changes.append((self.prompting_provider, None))  # the old model's provider
+        self._writing = True
+        try:
+            message = self.controller.set_values(changes, f"Edit {self.label_text()}",
+                                                 {self.path: self.name()}, merge=True)
+        finally:
+            self._writing = False
+        if message:
+            self.refuse(message)
+        else:
+            self.show_error("")
+
+    def finished(self) -> None:
+        self._run_start = None
+        super().finished()
+
+    def describe(self, value: Any) -> str:
+        return f"“{value}”" if value else "no model"
 
 
 class FewShotPage(ProjectPage):
     key = "q1"
     heading = "Q1 · Few-shot prompting"
     blurb = "Try your best examples in the prompt before anything heavier."
-    warning_ids = ("few_shot_contradiction", "few_shot_incomplete", "eval_criteria_contradiction")
+    warning_ids = ("few_shot_contradiction", "few_shot_incomplete", "eval_criteria_contradiction",
+                   "few_shot_model_mismatch")
 
     def build(self) -> None:
         c = self.controller
@@ -36,6 +99,7 @@ class FewShotPage(ProjectPage):
             NumberField(c, Attr("answers", "quality_target"), "Quality target:",
                         "Optional. Quality the feature needs, above 0 and up to 1.",
                         optional=True),
+            TestedModelField(c),
         )
         self.arithmetic = QLabel()
         self.arithmetic.setTextFormat(Qt.TextFormat.PlainText)
