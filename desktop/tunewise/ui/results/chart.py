@@ -49,6 +49,7 @@ from tunewise.ui.results.chart_items import (
     nice_ceiling,
     time_unit,
 )
+from tunewise.ui.results.event_marks import EventMarks
 from tunewise.ui.theme import MARK_CONTRAST, is_dark, mix, readable
 
 PEN_SCALE = 1.5  # the report's widths are in points; a little heavier reads better on screen
@@ -120,6 +121,7 @@ class CostChart(pg.PlotWidget):
             curve.setZValue(10 - SERIES_STYLE[approach].width)
             self.curves[approach] = curve
         self.marks = BreakEvenMarks(self)
+        self.events = EventMarks(self)
         self.cursor_line = pg.InfiniteLine(angle=90, movable=False)
         self.cursor_line.setZValue(15)
         self.cursor_line.setVisible(False)
@@ -173,6 +175,7 @@ class CostChart(pg.PlotWidget):
             curve.setPen(pen_for(approach, bg, r))
         self._style_legend_labels()
         self.marks.style(bg, fg, r)
+        self.events.style(bg, r)
         self.cursor_line.setPen(pg.mkPen(mix(fg, bg, 0.3), width=r, style=Qt.PenStyle.DashLine))
         self._show_focus(self.hasFocus())
 
@@ -223,6 +226,7 @@ class CostChart(pg.PlotWidget):
         if self.day is not None:
             self.show_day(self.day)  # the readout follows the new figures
         self.marks.update()
+        self.events.update()
 
     def _apply_ranges(self, force: bool = False) -> None:
         """The whole horizon and every line, in round steps (so typing in a field rarely
@@ -258,6 +262,7 @@ class CostChart(pg.PlotWidget):
         self.log_scale = on
         self.getPlotItem().setLogMode(x=False, y=on)
         self.reset_view()
+        self.events.update()
         self.marks.update()
 
     def _zoomed_by_user(self, *_: object) -> None:
@@ -291,6 +296,7 @@ class CostChart(pg.PlotWidget):
         self.curves[approach].setVisible(visible)
         self._style_legend_labels()
         self.marks.update()
+        self.events.update()
         self.seriesToggled.emit()
 
     def hidden_series(self) -> list[ApproachId]:

@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QImageWriter
+from PySide6.QtGui import QColor, QFont, QImageWriter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,21 +36,90 @@ from tunewise.core import texts
 from tunewise.core.analyses import title_of
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.fieldpath import Attr
-from tunewise.core.project import APPROACHES
+from tunewise.core.project import APPROACHES, ApproachId
 from tunewise.core.results import Assessment
 from tunewise.core.texts import money
 from tunewise.ui import dialogs
 from tunewise.ui.controller import ProjectController, not_applied_sentence
-from tunewise.ui.fields import ErrorLabel, NumberField
+from tunewise.ui.fields import ERROR_COLOURS, ErrorLabel, NumberField
 from tunewise.ui.results.chart import CostChart, readout_html
 from tunewise.ui.results.panels import make_panel
+from tunewise.ui.theme import NoteBox, is_dark, mix
 
 import pyqtgraph.exporters  # isort: skip
 
 HORIZON_PRESETS = ((90, "&90 days"), (365, "&1 year"), (730, "&2 years"), (1095, "&3 years"))
 PNG_WIDTH = 1600
-TABLE_COLUMNS = ("Approach", "Model", "Upfront", "Per request", "First month", "At horizon",
+TABLE_COLUMNS = ("Approach", "Runs on", "Upfront", "Per request", "First month", "At horizon",
                  "Upkeep", "Consistency")
+RUNS_ON, PER_REQUEST = 1, 3
+LIFECYCLE_WORDS = {"training_closes": "last day for new training jobs", "retires": "retires"}
+RUNS_ON_MAX_WIDTH = 300  # wider offering names are elided; the tooltip has them whole
+
+
+class WarningBanner(NoteBox):
+    """A box tinted toward the error colour, for what the results cannot vouch for."""
+
+    def fill_colour(self) -> QColor:
+        palette = self.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        error = QColor(ERROR_COLOURS[1] if is_dark(base) else ERROR_COLOURS[0])
+        return mix(base, error, 0.14)
+
+
+def lifecycle_text(evaluation: Evaluation) -> str:
+    """The offerings and models that close within the horizon, and what the plan does then.
+
+    Approaches sharing one offering share one line.
+    """
+    grouped: dict[tuple[str, str, str, str], list[str]] = {}
+    for approach, cost in evaluation.costs.approaches.items():
+        for life in cost.lifecycle:
+            key = (life.subject, LIFECYCLE_WORDS[life.kind],
+                   f"{life.date.isoformat()} (day {life.day:,})", life.breaks)
+            grouped.setdefault(key, []).append(texts.APPROACH_LABELS[approach])
+    return "\n".join(f"{', '.join(names)}: {subject}, {what} {when}: {breaks}."
+                     for (subject, what, when, breaks), names in grouped.items())
+
+
+def prices_footer(evaluation: Evaluation) -> str:
+    c = evaluation.costs
+    parts = []
+    if c.inference_as_of is not None:
+        parts.append(f"inference as of {c.inference_as_of.isoformat()}")
+    if c.offerings_as_of is not None:
+        parts.append(f"fine-tuning offerings as of {c.offerings_as_of.isoformat()}")
+    dates = ", ".join(parts) if parts else c.prices_as_of
+    return f"Price data: {dates}. The plan starts {c.start_date.isoformat()}."
+
+
+def stale_text(evaluation: Evaluation) -> str:
+    stale = evaluation.costs.stale_prices
+    if not stale:
+        return ""
+    old = "; ".join(f"{what} are {age:,} days old (as of {when.isoformat()})"
+                    for what, when, age in stale)
+    return (f"Old price data: {old}. The costs may no longer match the providers' prices: "
+            "update them with Prices > Update Inference Prices, or install a newer offerings "
+            "catalogue.")
+
+
+def events_tooltip(evaluation: Evaluation, approach: ApproachId) -> str:
+    cost = evaluation.costs.approaches.get(approach)
+    if cost is None:
+        return ""
+    lines = [f"Runs on {cost.runs_on or cost.model}."]
+    lines += [f"Day {e.day:,} ({e.date.isoformat()}): {e.text}"
+              + (f", {money(e.cost)}" if e.cost else "") for e in cost.events]
+    return "\n".join(lines)
+
+
+def pricing_tooltip(evaluation: Evaluation, approach: ApproachId) -> str:
+    cost = evaluation.costs.approaches.get(approach)
+    if cost is None:
+        return ""
+    note = cost.pricing_note or "No caching or batching applied."
+    return f"{note[0].upper()}{note[1:]}" + ("" if note.endswith(".") else ".")
 
 
 def _list(title: str, items: list[str], ordered: bool = False) -> str:
@@ -112,6 +181,26 @@ class Dashboard(QWidget):
         self.not_applied.setAccessibleName("Inputs not applied")
         self.not_applied.setVisible(False)
         controller.notAppliedChanged.connect(self._show_not_applied)
+
+        # Price data older than core's limit: said at the top, where it cannot be missed.
+        self.stale = WarningBanner()
+        self.stale.setAccessibleName("Old price data")
+        self.stale.setTextFormat(Qt.TextFormat.PlainText)
+        self.stale.setWordWrap(True)
+        self.stale.setMargin(6)
+        self.stale.setVisible(False)
+        # Under the table: forced moves off closing offerings, and the price data's dates.
+        self.lifecycle = QLabel()
+        self.lifecycle.setAccessibleName("Forced moves")
+        self.lifecycle.setTextFormat(Qt.TextFormat.PlainText)
+        self.lifecycle.setWordWrap(True)
+        self.lifecycle.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.footer = QLabel()
+        self.footer.setAccessibleName("Price data")
+        self.footer.setTextFormat(Qt.TextFormat.PlainText)
+        self.footer.setWordWrap(True)
+        self.footer.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.footer.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.details = QTextBrowser()
         self.details.setOpenLinks(False)
@@ -236,8 +325,11 @@ class Dashboard(QWidget):
         layout.addWidget(self.headline)
         layout.addWidget(self.confidence)
         layout.addWidget(self.not_applied)
+        layout.addWidget(self.stale)
         layout.addWidget(self.top, 1)
         layout.addWidget(self.table)
+        layout.addWidget(self.lifecycle)
+        layout.addWidget(self.footer)
 
         controller.evaluated.connect(self.show_evaluation)
         controller.projectReplaced.connect(self._project_replaced)
@@ -268,6 +360,14 @@ class Dashboard(QWidget):
             self._details_html = html
             self.details.setHtml(html)
         self._fill_table(evaluation)
+        moves = lifecycle_text(evaluation)
+        self.lifecycle.setText(moves)
+        self.lifecycle.setVisible(bool(moves))
+        self.footer.setText(prices_footer(evaluation))
+        self.footer.setToolTip(f"Prices: {evaluation.costs.prices_as_of}.")
+        stale = stale_text(evaluation)
+        self.stale.setText(stale)
+        self.stale.setVisible(bool(stale))
         self._show_analyses(evaluation)
         self._hovered(self.chart.day)
 
@@ -320,7 +420,8 @@ class Dashboard(QWidget):
                 spec = evaluation.project.costs.approach(approach)
                 values = [label, spec.model, f"Not costed: {error}", "", "", "", "", ""]
             else:
-                values = [label, cost.model, money(cost.upfront), money(cost.per_request),
+                values = [label, cost.runs_on or cost.model, money(cost.upfront),
+                          money(cost.per_request),
                           money(cost.monthly), money(cost.total_at_horizon),
                           cost.maintenance_burden, cost.quality_consistency]
             for col, text in enumerate(values):
@@ -343,6 +444,14 @@ class Dashboard(QWidget):
                 item.setToolTip(text if col == 0 or (cost is None and col == 2) else "")
             if cost is None and restyle:
                 self.table.setSpan(row, 2, 1, len(TABLE_COLUMNS) - 2)
+            if cost is not None:
+                # What it runs on with its retrains and forced moves; how caching and batching
+                # were applied. Set on every refill: they change with the inputs.
+                for col, tip in ((RUNS_ON, events_tooltip(evaluation, approach)),
+                                 (PER_REQUEST, pricing_tooltip(evaluation, approach))):
+                    item = self.table.item(row, col)
+                    if item is not None and item.toolTip() != tip:
+                        item.setToolTip(tip)
         if changed or restyle:
             self._fit_table()
 
@@ -350,6 +459,8 @@ class Dashboard(QWidget):
         """Columns as wide as their contents; exactly tall enough for its six rows."""
         for col in range(1, len(TABLE_COLUMNS)):
             self.table.resizeColumnToContents(col)
+        if self.table.columnWidth(RUNS_ON) > RUNS_ON_MAX_WIDTH:
+            self.table.setColumnWidth(RUNS_ON, RUNS_ON_MAX_WIDTH)
         self.table.resizeRowsToContents()
         height = (self.table.horizontalHeader().sizeHint().height()
                   + self.table.verticalHeader().length() + 2 * self.table.frameWidth())
