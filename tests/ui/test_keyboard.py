@@ -66,7 +66,7 @@ def visible_letters(page: QWidget) -> list[tuple[str, str]]:
 
 def test_the_menu_bar_and_the_wizard_use_distinct_letters(window: Any) -> None:
     menu = menu_bar_letters(window)
-    assert sorted(menu) == ["e", "f", "g", "h"]  # File, Edit, Go, Help
+    assert sorted(menu) == ["e", "f", "g", "h", "p"]  # File, Edit, Go, Help, Prices
     assert sorted(wizard_letters(window)) == ["b", "n"]  # Back, Next
 
 

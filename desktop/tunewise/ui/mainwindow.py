@@ -40,6 +40,7 @@ from tunewise.ui import dialogs, helptext, places
 from tunewise.ui.controller import ProjectController, not_applied_sentence
 from tunewise.ui.files import locations
 from tunewise.ui.files.safety import DocumentGuard, SaveCheck
+from tunewise.ui.market.prices_menu import PricesMenu
 from tunewise.ui.recent import RecentFiles
 from tunewise.ui.screens import fit_window
 from tunewise.ui.steplist import StepList
@@ -155,6 +156,9 @@ class MainWindow(QMainWindow):
         self._action("&Back", self.wizard.back, "Alt+Left", go_menu)
         self._action("&Next", self.wizard.next, "Alt+Right", go_menu)
         self._action("&Results", lambda: self.wizard.show_page("results"), "Ctrl+R", go_menu)
+
+        self.prices = PricesMenu(self, self.controller)
+        self.menuBar().addMenu(self.prices.menu)
 
         help_menu = self.menuBar().addMenu("&Help")
         self.page_help_action = self._action("Help for This &Page", self.show_page_help, None,
