@@ -331,10 +331,50 @@ class CostInputs(Strict):
         return found
 
 
+class MeasuredFigures(Strict):
+    """What Tunewise measured in the team's examples file (see core/dataset)."""
+
+    records: Annotated[int, Field(ge=0, le=100_000_000)]
+    valid: Annotated[int, Field(ge=0, le=100_000_000)]
+    invalid: Annotated[int, Field(ge=0, le=100_000_000)]
+    duplicates: Annotated[int, Field(ge=0, le=100_000_000)]
+    near_duplicates: Annotated[int, Field(ge=0, le=100_000_000)]
+    good_examples: Annotated[int, Field(ge=0, le=100_000_000)]
+    training_tokens: Annotated[int, Field(ge=0, le=100_000_000_000)]
+    mean_input_tokens: Annotated[float, Field(ge=0, le=2_000_000, allow_inf_nan=False)]
+    mean_output_tokens: Annotated[float, Field(ge=0, le=2_000_000, allow_inf_nan=False)]
+    pii_examples: Annotated[int, Field(ge=0, le=100_000_000)] = 0
+    encoding: Literal["o200k_base", "cl100k_base"] = "o200k_base"
+    approximate: bool = False  # counted with o200k for a model that is not OpenAI's
+
+
+class DatasetRef(Strict):
+    """The examples file a plan's figures were measured from, so they keep their provenance.
+
+    The figures in use live in the usual fields (Q4's count, the training-set size, the tuned
+    approaches' tokens); a field that differs from `figures` is the user's override.
+    """
+
+    path: Annotated[str, StringConstraints(min_length=1, max_length=4096),
+                    AfterValidator(_no_lone_surrogates)] = Field(
+        description="The file, relative to the project's folder where possible (/ separated).")
+    name: Name
+    size: Annotated[int, Field(ge=0)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    format: Literal["chat", "prompt_completion", "alpaca", "sharegpt", "preference", "csv",
+                    "tsv"]
+    input_column: ShortText | None = None
+    output_column: ShortText | None = None
+    measured_on: date
+    figures: MeasuredFigures
+
+
 class Project(Strict):
     format: FormatName = FORMAT_NAME
     schema_version: SchemaVersion = SCHEMA_VERSION
     metadata: Metadata = Field(default_factory=Metadata)
     answers: Answers = Field(default_factory=Answers)
     costs: CostInputs = Field(default_factory=CostInputs)
+    dataset: DatasetRef | None = Field(
+        None, description="The examples file the plan's data figures were measured from.")
     notes: LongText = ""
