@@ -331,6 +331,9 @@ class CostInputs(Strict):
         return found
 
 
+Count = Annotated[int, Field(ge=0, le=100_000_000_000)]
+
+
 class MeasuredFigures(Strict):
     """What Tunewise measured in the team's examples file (see core/dataset)."""
 
@@ -344,8 +347,32 @@ class MeasuredFigures(Strict):
     mean_input_tokens: Annotated[float, Field(ge=0, le=2_000_000, allow_inf_nan=False)]
     mean_output_tokens: Annotated[float, Field(ge=0, le=2_000_000, allow_inf_nan=False)]
     pii_examples: Annotated[int, Field(ge=0, le=100_000_000)] = 0
+    pii_kinds: dict[Literal["email", "phone", "card", "iban"], Count] = Field(
+        default_factory=dict, max_length=4)
     encoding: Literal["o200k_base", "cl100k_base"] = "o200k_base"
     approximate: bool = False  # counted with o200k for a model that is not OpenAI's
+    problems_by_kind: dict[Annotated[str, StringConstraints(max_length=40)], Count] = Field(
+        default_factory=dict, max_length=40)
+    tokens_mean: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    tokens_p50: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    tokens_p95: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    tokens_max: Count = 0
+    histogram_edges: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        default_factory=list, max_length=201)
+    histogram_counts: list[Count] = Field(default_factory=list, max_length=200)
+    labels: dict[ShortText, Count] | None = Field(None, max_length=50)
+    over_context: Count = 0
+
+
+class DatasetSplit(Strict):
+    """The seed's tip as files: few-shot, held-out and training examples."""
+
+    few_shot: Count
+    held_out: Count
+    train: Count
+    seed: int
+    folder: Annotated[str, StringConstraints(max_length=4096),
+                      AfterValidator(_no_lone_surrogates)] = ""
 
 
 class DatasetRef(Strict):
@@ -367,6 +394,7 @@ class DatasetRef(Strict):
     output_column: ShortText | None = None
     measured_on: date
     figures: MeasuredFigures
+    split: DatasetSplit | None = None
 
 
 class Project(Strict):
