@@ -6,8 +6,11 @@ Writes OUT_DIR/light/NN-page.png and OUT_DIR/dark/NN-page.png (the same window a
 application palette turned dark, which also shows that every page follows a palette change at
 run time), then runs itself again in a subprocess with QT_SCALE_FACTOR=2 for OUT_DIR/2x/ (one
 QApplication per process). Each set also holds the dashboard with a 10-year horizon and the
-crosshair on day 1,000, and the chart as the PNG export writes it. The light dashboard is also
-saved as OUT_DIR/dashboard.png for the README.
+crosshair on day 1,000, and the chart as the PNG export writes it; the fine-tuning tab with its
+offering and the advanced sections open; the plan moved onto an offering that closes within
+the horizon (the forced move under the table and on the chart); and the offering chooser and
+the Show Offerings window (a closing row, then a closed one, selected). The light dashboard is
+also saved as OUT_DIR/dashboard.png for the README.
 """
 
 from __future__ import annotations
@@ -52,7 +55,66 @@ def capture_pages(app: Any, window: Any, out: Path) -> list[Path]:
     window.controller.set_value(Attr("costs", "horizon_days"), horizon, "Screenshot")
     settle(app)
     dashboard.chart.image(1600).save(str(out / "chart-export.png"))  # as Export > PNG writes it
+    capture_market(app, window, out, len(written) + 1)
     return written
+
+
+def capture_market(app: Any, window: Any, out: Path, index: int) -> None:
+    """The fine-tuning tab, a forced move in the results, and the two offerings dialogs."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tunewise.core.fieldpath import ApproachInput
+    from tunewise.core.prices import default_catalog
+    from tunewise.ui.market.offerings import OfferingChooser, OfferingsWindow
+
+    costs = window.wizard.page_of("costs")
+    window.wizard.show_page("costs")
+    costs.tabs.setCurrentIndex(2)
+    costs.price_sections["fine_tuning"].set_open(True)
+    costs.training_section.set_open(True)
+    settle(app)
+    scroll = costs.findChild(QScrollArea)
+    scroll.verticalScrollBar().setValue(costs.tabs.y() - 8)  # the tab, from its top
+    settle(app)
+    window.grab().save(str(out / f"{index:02d}-costs-fine-tuning.png"))
+    # An offering that stops taking training jobs within the horizon: the forced move.
+    c = window.controller
+    c.set_values([(ApproachInput(a, name), value) for a in ("fine_tuning",)
+                  for name, value in (("model", "gpt-4o-mini"), ("provider", "openai"),
+                                      ("deployment", "serverless"))], "Screenshot")
+    window.wizard.show_page("costs")
+    settle(app)
+    scroll.verticalScrollBar().setValue(costs.tabs.y() - 8)
+    settle(app)
+    window.grab().save(str(out / f"{index + 1:02d}-costs-closing-offering.png"))
+    window.wizard.show_page("results")
+    settle(app)
+    window.grab().save(str(out / f"{index + 2:02d}-results-forced-move.png"))
+    c.undo_stack.undo()
+    costs.price_sections["fine_tuning"].set_open(False)
+    costs.training_section.set_open(False)
+    market = default_catalog().market
+    on = c.evaluation.costs.start_date
+    chooser = OfferingChooser(market, on, "openai/gpt-4o-mini/serverless", window, "Fine-tuning")
+    chooser.resize(1180, 680)
+    chooser.show()
+    settle(app)
+    chooser.grab().save(str(out / "offering-chooser.png"))
+    chooser.browser.select("openai/gpt-4.1-nano/serverless")
+    settle(app)
+    chooser.grab().save(str(out / "offering-chooser-closed.png"))
+    chooser.close()
+    chooser.deleteLater()
+    offerings = OfferingsWindow(market, on, window)
+    offerings.resize(1180, 680)
+    offerings.show()
+    offerings.browser.table.sortByColumn(0, offerings.browser.table.horizontalHeader()
+                                         .sortIndicatorOrder())
+    offerings.browser.select("azure-openai/gpt-4.1-mini/standard")
+    settle(app)
+    offerings.grab().save(str(out / "offerings.png"))
+    offerings.close()
+    offerings.deleteLater()
 
 
 def capture(out: Path, *, dark_too: bool) -> dict[str, list[Path]]:

@@ -34,6 +34,8 @@ class DialogLog:
         self.save_choice = dialogs.SaveChoice.DISCARD
         self.save_name: Path | None = None
         self.open_name: Path | None = None
+        self.confirm = False  # the answer to dialogs.confirm
+        self.offering: Any = None  # what dialogs.choose_offering returns
 
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
@@ -63,6 +65,10 @@ def dialog_log(monkeypatch: pytest.MonkeyPatch) -> DialogLog:
     monkeypatch.setattr(dialogs, "exec_print_dialog", record("exec_print_dialog", False))
     monkeypatch.setattr(dialogs, "export_done", record("export_done"))
     monkeypatch.setattr(dialogs, "open_folder", record("open_folder", True))
+    monkeypatch.setattr(dialogs, "confirm", record("confirm", lambda: log.confirm))
+    monkeypatch.setattr(dialogs, "choose_offering",
+                        record("choose_offering", lambda: log.offering))
+    monkeypatch.setattr(dialogs, "show_offerings", record("show_offerings"))
     return log
 
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QToolButton
 
 from tunewise.core.evaluation import money
-from tunewise.core.fieldpath import ApproachInput
+from tunewise.core.fieldpath import ApproachInput, Attr
 from tunewise.paths import example_project
 from tunewise.report.series import SERIES_STYLE
 from tunewise.ui.results.chart import pen_for
@@ -43,11 +43,20 @@ def test_one_line_per_approach_in_distinct_colour_and_style(bot: Any) -> None:
 
 def test_editing_a_cost_input_redraws_the_line(bot: Any) -> None:
     chart = bot.window.wizard.dashboard.chart
+    # Prompting on gpt-5.4 (no retirement announced), nothing cached, 10,000 requests a day
+    # for a year, whatever the example says.
+    bot.type(ApproachInput(PE, "model"), "gpt-5.4")
+    bot.type(ApproachInput(PE, "cached_share"), "0")
+    bot.type(ApproachInput(PE, "batch_share"), "0")
+    bot.type(Attr("costs", "requests_per_day"), "10000")
+    bot.type(Attr("costs", "monthly_growth"), "0")
+    bot.type(Attr("costs", "horizon_days"), "365")
+    bot.type(ApproachInput(PE, "system_prompt_tokens"), "2000")
     _, before = chart.series("prompt_engineering")
     before = before.copy()
     bot.type(ApproachInput(PE, "system_prompt_tokens"), "3000")
     _, after = chart.series("prompt_engineering")
-    # 1,000 more prompt tokens at gpt-4o's $2.50 per 1M input tokens: $0.0025 a request;
+    # 1,000 more prompt tokens at gpt-5.4's $2.50 per 1M input tokens: $0.0025 a request;
     # 10,000 requests a day for 365 days: $9,125 more by the horizon, nothing more on day 0.
     assert after[0] == pytest.approx(before[0])
     assert after[-1] - before[-1] == pytest.approx(9125.0)
@@ -61,7 +70,8 @@ def test_table_shows_the_core_figures(bot: Any) -> None:
     d = bot.window.wizard.dashboard
     cost = d.evaluation.costs.approaches["fine_tuning"]
     row = [d.table.item(2, c).text() for c in range(8)]
-    assert row == ["Fine-tuning", "gpt-4o-mini", money(cost.upfront), money(cost.per_request),
+    assert cost.runs_on  # the offering, in words
+    assert row == ["Fine-tuning", cost.runs_on, money(cost.upfront), money(cost.per_request),
                    money(cost.monthly), money(cost.total_at_horizon), "Medium", "High"]
     # Support bot: 24 + 16 hours at $90 is $3,600 of work before the training run.
     assert cost.upfront >= 3600

@@ -43,7 +43,8 @@ def test_save_reopen_compare(ui: Any, dialog_log: Any, tmp_path: Path) -> None:
     assert comparable(reopened) == comparable(ui.window.controller.project)
     assert reopened.costs.requests_per_day == 2500
     assert reopened.answers.example_count == 321
-    assert reopened.costs.price_overrides["gpt-4o-mini"].input == 0.2
+    rag_model = reopened.costs.approach("rag").model
+    assert reopened.costs.price_overrides[rag_model].input == 0.2
 
     ui.window.new_action.trigger()
     assert ui.window.controller.project.costs.requests_per_day == 10_000

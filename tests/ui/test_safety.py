@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from tests.ui.conftest import DialogLog, Driver, make_window
 from tunewise.core import storage
 from tunewise.core.fieldpath import Attr
-from tunewise.core.project import Metadata, Project
+from tunewise.core.project import SCHEMA_VERSION, Metadata, Project
 from tunewise.core.recovery import RecoveryStore
 from tunewise.core.storage import load_project, save_project
 from tunewise.paths import example_project
@@ -255,7 +255,7 @@ def test_newer_version_file_is_refused_and_never_overwritten(ui: Driver, tmp_pat
     before = future.read_bytes()
     assert ui.window.load(future) is False
     [(_, _, message)] = dialog_log.of("error")
-    assert "version 9" in message and "format 3" in message
+    assert "version 9" in message and f"format {SCHEMA_VERSION}" in message
     assert ui.window.controller.path is None
     assert future.read_bytes() == before
 

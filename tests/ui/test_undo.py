@@ -66,19 +66,23 @@ def test_price_override_is_keyed_by_the_approach_model(ui: Any) -> None:
     def overrides() -> dict[str, Prices]:
         return dict(ui.window.controller.project.costs.price_overrides)
 
+    rag = ui.window.controller.project.costs.approach("rag").model
+    # Prompt engineering on another model first, so the two start apart.
+    ui.type(ApproachInput("prompt_engineering", "model"), "gpt-5.4" if rag != "gpt-5.4" else
+            "gpt-5.4-mini")
     rag_input = ui.override(ApproachInput("rag", "model"), "input")
     ui.type_into(rag_input, "0.25")
-    # RAG runs on gpt-4o-mini by default: the override is for that model.
-    assert overrides() == {"gpt-4o-mini": Prices(input=0.25)}
+    # The override is for the model RAG runs on by default.
+    assert overrides() == {rag: Prices(input=0.25)}
     assert rag_input.line.text() == "0.25"
 
     # Prompt engineering on the same model shows the same override.
     pe_input = ui.override(ApproachInput("prompt_engineering", "model"), "input")
-    assert pe_input.line.text() == ""  # gpt-4o, no override
-    ui.type(ApproachInput("prompt_engineering", "model"), "gpt-4o-mini")
+    assert pe_input.line.text() == ""  # another model, no override
+    ui.type(ApproachInput("prompt_engineering", "model"), rag)
     assert pe_input.line.text() == "0.25"
     ui.type_into(pe_input, "0.3")
-    assert overrides() == {"gpt-4o-mini": Prices(input=0.3)}
+    assert overrides() == {rag: Prices(input=0.3)}
     assert rag_input.line.text() == "0.3"
 
     # Clearing the only price drops the model's entry.
@@ -88,7 +92,7 @@ def test_price_override_is_keyed_by_the_approach_model(ui: Any) -> None:
 
     # Typing in one field is one undo step per run: undo brings back 0.3, then 0.25.
     ui.window.undo_action.trigger()
-    assert overrides() == {"gpt-4o-mini": Prices(input=0.3)}
+    assert overrides() == {rag: Prices(input=0.3)}
     ui.window.undo_action.trigger()
-    assert overrides() == {"gpt-4o-mini": Prices(input=0.25)}
+    assert overrides() == {rag: Prices(input=0.25)}
     assert rag_input.line.text() == "0.25"
