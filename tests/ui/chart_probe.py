@@ -49,11 +49,14 @@ def main() -> None:
             cover = np.clip((column - bg) @ toward / (toward @ toward), 0, 1)
             widths.append(float(cover.sum()))
         line = float(np.median(widths))
-        # The left axis line: a run of axis-coloured pixels across a row mid-height.
+        # The left axis line: a run of axis-coloured pixels across rows near mid-height. The
+        # thinnest of a few rows is the line itself; a row that meets a tick mark reads wider.
         left = chart.mapFromScene(vb.sceneBoundingRect().topLeft())
-        row = pixels[round((left.y() + vb.height() / 2) * ratio),
-                     round(left.x() * ratio) - round(6 * ratio):round(left.x() * ratio) + 2]
-        axis = int((np.abs(row - bg).sum(axis=1) > 200).sum())
+        middle = round((left.y() + vb.height() / 2) * ratio)
+        axis = min(
+            int((np.abs(pixels[y, round(left.x() * ratio) - round(6 * ratio):
+                               round(left.x() * ratio) + 2] - bg).sum(axis=1) > 200).sum())
+            for y in range(middle - round(12 * ratio), middle + round(12 * ratio), 3))
         # The tallest run of ink where the tick labels are (right of the rotated axis title):
         # the height of one line of text.
         axis_item = chart.getPlotItem().getAxis("left")

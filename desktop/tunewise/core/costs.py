@@ -627,9 +627,15 @@ def crossing(a: FloatArray, b: FloatArray) -> tuple[float, int] | None:
     return day, int(sign[k])
 
 
-def plan_start(inputs: CostInputs, today: date | None = None) -> date:
+def current_day() -> date:
+    """The calendar day, in UTC: the one clock plan starts and price ages are read from
+    (tests and screenshots replace this function to fix the day)."""
+    return datetime.now(UTC).date()
+
+
+def plan_start(inputs: CostInputs, on: date | None = None) -> date:
     """Day 0 of the plan: its start date, or today."""
-    return inputs.start_date or today or datetime.now(UTC).date()
+    return inputs.start_date or on or current_day()
 
 
 def compute_costs(
@@ -642,8 +648,8 @@ def compute_costs(
     `errors`, so the others can still be shown; with strict=True the first such error is raised.
     """
     catalog = catalog or default_catalog()
-    today = today or datetime.now(UTC).date()
-    start = plan_start(inputs, today)
+    on = today or current_day()
+    start = plan_start(inputs, on)
     volume = request_volume(inputs)
     results: dict[ApproachId, ApproachCost] = {}
     errors: dict[ApproachId, str] = {}
@@ -676,7 +682,7 @@ def compute_costs(
         errors=errors,
         prices_as_of=catalog.as_of,
         start_date=start,
-        stale_prices=tuple(catalog.stale(today)),
+        stale_prices=tuple(catalog.stale(on)),
         inference_as_of=catalog.inference_as_of,
         offerings_as_of=catalog.market.as_of,
         inputs=inputs,

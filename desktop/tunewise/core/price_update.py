@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -24,6 +25,22 @@ DEFAULT_URL_ENV = "TUNEWISE_PRICES_URL"
 
 class PriceUpdateError(RuntimeError):
     """Fetching or reading new price data failed; the message says why in plain words."""
+
+
+class PriceUpdateCancelled(PriceUpdateError):
+    """The user cancelled the update before the new data was put in use."""
+
+
+def _wait(updater: Any, limit: float, cancel: threading.Event | None) -> bool:
+    """Wait for the updater's first fetch, a slice at a time so a cancel is seen quickly."""
+    waited = 0.0
+    while waited < limit:
+        if cancel is not None and cancel.is_set():
+            return False
+        if updater.wait(timeout=0.1):
+            return True
+        waited += 0.1
+    return False
 
 
 @dataclass(frozen=True)
@@ -59,8 +76,12 @@ def _snapshot(raw: Any) -> Any:
 
 
 def update_inference_prices(url: str | None = None, timeout: float = 20.0,
-                            today: date | None = None) -> FetchedPrices:
-    """Fetch genai-prices' published data with its UpdatePrices, put it in use and keep it."""
+                            today: date | None = None,
+                            cancel: threading.Event | None = None) -> FetchedPrices:
+    """Fetch genai-prices' published data with its UpdatePrices, put it in use and keep it.
+
+    A set `cancel` event stops the update before anything changes: the fetched data is then
+    neither put in use nor kept, and PriceUpdateCancelled is raised."""
     import httpx2
     from genai_prices import data_snapshot
     from genai_prices.update_prices import UpdatePrices
@@ -79,6 +100,8 @@ def update_inference_prices(url: str | None = None, timeout: float = 20.0,
             except ValueError:
                 raise PriceUpdateError("the server did not send JSON.") from None
             snapshot = _snapshot(raw)
+            if cancel is not None and cancel.is_set():
+                raise PriceUpdateCancelled("the update was cancelled.")
             kept["raw"] = raw
             return snapshot  # type: ignore[no-any-return]
 
@@ -88,9 +111,12 @@ def update_inference_prices(url: str | None = None, timeout: float = 20.0,
     try:
         updater.start()
         try:
-            done = updater.wait(timeout=timeout * 2)
+            done = _wait(updater, timeout * 2, cancel)
         finally:
             updater.stop()  # type: ignore[no-untyped-call]
+    except PriceUpdateCancelled:
+        data_snapshot.set_custom_snapshot(previous)
+        raise
     except PriceUpdateError as error:
         data_snapshot.set_custom_snapshot(previous)
         raise PriceUpdateError(f"Could not update prices from {url}: {error}") from None
@@ -102,6 +128,9 @@ def update_inference_prices(url: str | None = None, timeout: float = 20.0,
         data_snapshot.set_custom_snapshot(previous)
         raise PriceUpdateError(f"Could not update prices: {url} could not be reached "
                                f"({type(error).__name__}).") from None
+    if cancel is not None and cancel.is_set():
+        data_snapshot.set_custom_snapshot(previous)
+        raise PriceUpdateCancelled("The price update was cancelled; nothing changed.")
     if not done or "raw" not in kept:
         data_snapshot.set_custom_snapshot(previous)
         raise PriceUpdateError(f"Could not update prices: no answer from {url} within "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 DatasetFormat = Literal["chat", "prompt_completion", "alpaca", "sharegpt", "preference", "csv",
                         "tsv"]
