@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -300,13 +301,14 @@ PUBLISHED = [{
 class Server:
     """A price server on 127.0.0.1 answering every GET with one status and body."""
 
-    def __init__(self, status: int, body: bytes) -> None:
+    def __init__(self, status: int, body: bytes, delay: float = 0.0) -> None:
         outer = self
         self.requests = 0
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 outer.requests += 1
+                time.sleep(delay)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -330,8 +332,8 @@ class Server:
 def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     servers: list[Server] = []
 
-    def start(status: int, body: bytes) -> Server:
-        server = Server(status, body)
+    def start(status: int, body: bytes, delay: float = 0.0) -> Server:
+        server = Server(status, body, delay)
         servers.append(server)
         monkeypatch.setenv(price_update.DEFAULT_URL_ENV, server.url)
         return server
@@ -376,6 +378,22 @@ def test_a_failed_update_names_the_problem_and_keeps_the_prices(
     assert title == "Update Inference Prices"
     assert "500" in message and server.url in message and "unchanged" in message
     assert default_catalog().as_of == before
+    assert ui.window.controller.evaluation is evaluation
+    assert not price_update.fetched_path().exists()
+
+
+def test_cancelling_an_update_changes_nothing(ui: Any, serve: Any, dialog_log: Any) -> None:
+    server = serve(200, json.dumps(PUBLISHED).encode(), delay=0.5)
+    before = default_catalog().inference("gpt-5.4-mini").input
+    evaluation = ui.window.controller.evaluation
+    fetch = ui.window.prices.update_prices()
+    assert fetch is not None
+    ui.qtbot.waitUntil(lambda: server.requests == 1, timeout=10_000)
+    fetch.cancel()  # while the server is still answering
+    wait_for_fetch(ui.qtbot)
+    assert "cancelled; prices are unchanged" in ui.window.statusBar().currentMessage()
+    assert "error" not in dialog_log.names()
+    assert default_catalog().inference("gpt-5.4-mini").input == before
     assert ui.window.controller.evaluation is evaluation
     assert not price_update.fetched_path().exists()
 

@@ -2,15 +2,14 @@
 bundled data, and show the catalogue.
 
 Fetching runs on a pool thread (`PriceFetch`), never on the GUI thread: a busy window offers
-Cancel, and the window stays usable. genai-prices' updater cannot be stopped half way, so Cancel
-stops the waiting, not the download: a fetch that still succeeds afterwards has put its prices
-in use (core keeps them), and the plan is re-evaluated and the status bar says so, so the
-numbers on screen always match the data in use. Every change of the price data ends in
+Cancel, and the window stays usable. Cancel reaches the core's update, which stops before the
+new data is put in use or kept, so a cancelled update changes nothing. Every change of the price data ends in
 `prices_changed`: caches dropped, the plan evaluated again, its results redrawn.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -41,12 +40,13 @@ class _FetchTask(QRunnable):
     def __init__(self) -> None:
         super().__init__()
         self.signals = _FetchSignals()
+        self.cancel = threading.Event()
 
     def run(self) -> None:
         try:
             # Looked up at call time, so tests can replace it; the URL comes from
             # TUNEWISE_PRICES_URL or genai-prices' own default.
-            fetched = price_update.update_inference_prices()
+            fetched = price_update.update_inference_prices(cancel=self.cancel)
         except BaseException as error:  # handed to the GUI thread to judge
             self.signals.failed.emit(error)
         else:
@@ -84,8 +84,9 @@ class PriceFetch(QObject):
         QThreadPool.globalInstance().start(self.task)
 
     def cancel(self) -> None:
-        """Stop waiting: the window closes; the worker's outcome is still reported."""
+        """Stop the update: the window closes and the core drops whatever it fetched."""
         self.cancelled = True
+        self.task.cancel.set()
         self.progress.hide()
 
     def _end(self) -> None:
@@ -150,9 +151,9 @@ class PricesMenu(QObject):
     def update_prices(self) -> PriceFetch | None:
         if PriceFetch.running:  # one at a time: bring the one in progress forward
             fetch = PriceFetch.running[-1]
-            fetch.cancelled = False
-            fetch.progress.show()
-            fetch.progress.raise_()
+            if not fetch.cancelled:
+                fetch.progress.show()
+                fetch.progress.raise_()
             return None
         fetch = PriceFetch(self.window, self._fetched, self._fetch_failed)
         self._status("Fetching inference prices…")
@@ -168,8 +169,8 @@ class PricesMenu(QObject):
                      "The plan was re-evaluated with them.")
 
     def _fetch_failed(self, error: BaseException, cancelled: bool) -> None:
-        if cancelled:
-            self._status("The cancelled price update did not finish; prices are unchanged.")
+        if cancelled or isinstance(error, price_update.PriceUpdateCancelled):
+            self._status("The price update was cancelled; prices are unchanged.")
             return
         if isinstance(error, price_update.PriceUpdateError):
             message = str(error)
