@@ -3,8 +3,9 @@ bundled data, and show the catalogue.
 
 Fetching runs on a pool thread (`PriceFetch`), never on the GUI thread: a busy window offers
 Cancel, and the window stays usable. Cancel reaches the core's update, which stops before the
-new data is put in use or kept, so a cancelled update changes nothing. Every change of the price data ends in
-`prices_changed`: caches dropped, the plan evaluated again, its results redrawn.
+new data is put in use or kept, so a cancelled update changes nothing. Every change of the
+price data ends in `prices_changed`: caches dropped, the plan evaluated again, its results
+redrawn.
 """
 
 from __future__ import annotations
