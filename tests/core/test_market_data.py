@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from tests.price_server import PUBLISHED, PriceServer
 from tunewise.__main__ import main
 from tunewise.core import price_update
 from tunewise.core.market import (
@@ -27,15 +26,6 @@ from tunewise.core.market import (
 from tunewise.core.prices import PriceCatalog, default_catalog, reload_price_data
 
 FIXTURE = Path(__file__).resolve().parent.parent / "data" / "market" / "offerings-test.json"
-# A genai-prices document in its published shape: one provider, one model, new prices.
-PUBLISHED = [{
-    "id": "openai", "name": "OpenAI", "api_pattern": "https://api\\.openai\\.com",
-    "model_match": {"starts_with": "gpt-"},
-    "models": [{"id": "gpt-5.4-mini", "match": {"equals": "gpt-5.4-mini"},
-                "prices": {"input_mtok": 0.5, "cache_read_mtok": 0.05, "output_mtok": 3.0}}],
-}]
-
-
 @pytest.fixture(autouse=True)
 def bundled_data_after() -> Iterator[None]:
     yield
@@ -118,45 +108,18 @@ def test_an_older_or_broken_catalogue_is_not_installed(tmp_path: Path) -> None:
 
 # ---- refreshing inference prices -------------------------------------------------------------
 
-class _Server:
-    def __init__(self, status: int, body: bytes) -> None:
-        outer = self
-        self.requests = 0
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.requests += 1
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/data.json"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
-def serve() -> Iterator[list[_Server]]:
-    servers: list[_Server] = []
+def serve() -> Iterator[list[PriceServer]]:
+    servers: list[PriceServer] = []
     yield servers
     for server in servers:
         server.close()
 
 
-def test_prices_update_from_the_published_data_and_are_kept(serve: list[_Server]) -> None:
+def test_prices_update_from_the_published_data_and_are_kept(serve: list[PriceServer]) -> None:
     before = default_catalog().inference("gpt-5.4-mini")
     assert before.input == 0.75
-    server = _Server(200, json.dumps(PUBLISHED).encode())
+    server = PriceServer(200, json.dumps(PUBLISHED).encode())
     serve.append(server)
     got = price_update.update_inference_prices(server.url, timeout=5, today=date(2026, 12, 2))
     assert (got.providers, got.models, got.fetched) == (1, 1, date(2026, 12, 2))
@@ -180,8 +143,8 @@ def test_prices_update_from_the_published_data_and_are_kept(serve: list[_Server]
     (200, b'{"providers": 3}', "not a list of providers"),
 ])
 def test_a_failed_update_says_why_and_keeps_the_old_prices(
-        serve: list[_Server], status: int, body: bytes, message: str) -> None:
-    server = _Server(status, body)
+        serve: list[PriceServer], status: int, body: bytes, message: str) -> None:
+    server = PriceServer(status, body)
     serve.append(server)
     with pytest.raises(price_update.PriceUpdateError, match=message):
         price_update.update_inference_prices(server.url, timeout=5)
@@ -212,8 +175,8 @@ def test_offerings_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_prices_update_and_status_on_the_command_line(
-        serve: list[_Server], capsys: pytest.CaptureFixture[str]) -> None:
-    server = _Server(200, json.dumps(PUBLISHED).encode())
+        serve: list[PriceServer], capsys: pytest.CaptureFixture[str]) -> None:
+    server = PriceServer(200, json.dumps(PUBLISHED).encode())
     serve.append(server)
     assert main(["prices", "update", "--url", server.url, "--timeout", "5"]) == 0
     assert "1 providers, 1 models" in capsys.readouterr().out

@@ -4,17 +4,15 @@ model, forced moves in the results, and the Prices menu (against a server on 127
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.price_server import PUBLISHED, PriceServer
 from tunewise.core import price_update
 from tunewise.core.fieldpath import ApproachInput, Attr, PriceOverride
 from tunewise.core.market import bundled_path, default_market, remove_installed_catalogue
@@ -289,51 +287,12 @@ def test_the_footer_dates_the_price_data_and_old_data_raises_a_banner(
 
 # ---- the Prices menu -------------------------------------------------------------------------
 
-# A genai-prices document in its published shape: one provider, one model, new prices.
-PUBLISHED = [{
-    "id": "openai", "name": "OpenAI", "api_pattern": "https://api\\.openai\\.com",
-    "model_match": {"starts_with": "gpt-"},
-    "models": [{"id": "gpt-5.4-mini", "match": {"equals": "gpt-5.4-mini"},
-                "prices": {"input_mtok": 0.5, "cache_read_mtok": 0.05, "output_mtok": 3.0}}],
-}]
-
-
-class Server:
-    """A price server on 127.0.0.1 answering every GET with one status and body."""
-
-    def __init__(self, status: int, body: bytes, delay: float = 0.0) -> None:
-        outer = self
-        self.requests = 0
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.requests += 1
-                time.sleep(delay)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/data.json"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def serve(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    servers: list[Server] = []
+    servers: list[PriceServer] = []
 
-    def start(status: int, body: bytes, delay: float = 0.0) -> Server:
-        server = Server(status, body, delay)
+    def start(status: int, body: bytes, delay: float = 0.0) -> PriceServer:
+        server = PriceServer(status, body, delay)
         servers.append(server)
         monkeypatch.setenv(price_update.DEFAULT_URL_ENV, server.url)
         return server
