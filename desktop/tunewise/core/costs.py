@@ -360,28 +360,23 @@ def _fine_tuning_plans(approach: ApproachId, inputs: CostInputs, catalog: PriceC
         retrain_note = (f"the retrain due on day {charge_day:,} "
                         f"({(start + timedelta(charge_day)).isoformat()}) cannot run on it"
                         if kind == "training_closes" else "the tuned model itself stops")
-        if alternative is None:
+        alt_label = _offering_label(catalog, alternative) if alternative else None
+        alt_plan: _Plan | None = None
+        if alternative is not None and alt_label is not None:
+            alt_method = method if alternative.training_price(method) is not None else "sft"
+            with contextlib.suppress(PriceError):
+                alt_plan = _fine_tuned_plan(switch_day, inputs, catalog.fine_tuned(
+                    alternative.base_model, inputs.price_overrides.get(alternative.base_model),
+                    alternative.provider, alternative.deployment, alt_method), alt_label)
+        if alternative is None or alt_plan is None:
+            # Nowhere priced to move to: the approach is shown ending, later days like-for-like.
+            why = ("the catalogue names no alternative, so later days are costed as if a "
+                   "like-for-like one existed" if alternative is None else
+                   f"the catalogue's alternative, {alt_label}, has no complete prices, so "
+                   "later days are costed as if it cost the same")
             findings.append(Lifecycle(
                 approach=approach, kind=kind, date=when, day=charge_day, subject=label,
-                alternative=None,
-                breaks=f"{retrain_note}; the catalogue names no alternative, so later days "
-                       "are costed as if a like-for-like one existed"))
-            events.append(CostEvent(day=charge_day, date=start + timedelta(charge_day),
-                                    kind="ends", cost=0.0, text=f"{label}: {retrain_note}"))
-            break
-        alt_label = _offering_label(catalog, alternative)
-        alt_method = method if alternative.training_price(method) is not None else "sft"
-        try:
-            alt_ft = catalog.fine_tuned(alternative.base_model,
-                                        inputs.price_overrides.get(alternative.base_model),
-                                        alternative.provider, alternative.deployment, alt_method)
-            alt_plan = _fine_tuned_plan(switch_day, inputs, alt_ft, alt_label)
-        except PriceError:
-            findings.append(Lifecycle(
-                approach=approach, kind=kind, date=when, day=charge_day, subject=label,
-                alternative=alt_label,
-                breaks=f"{retrain_note}; the catalogue's alternative, {alt_label}, has no "
-                       "complete prices, so later days are costed as if it cost the same"))
+                alternative=alt_label, breaks=f"{retrain_note}; {why}"))
             events.append(CostEvent(day=charge_day, date=start + timedelta(charge_day),
                                     kind="ends", cost=0.0, text=f"{label}: {retrain_note}"))
             break

@@ -10,9 +10,6 @@ stops taking training jobs or a model stops answering.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -20,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from tunewise.core.files import atomic_write
 from tunewise.paths import resource, user_data_dir
 
 STALE_AFTER_DAYS = 120
@@ -299,16 +297,7 @@ def install_catalogue(source: Path) -> Market:
             f"that ships with Tunewise ({bundled.as_of.isoformat()}); it was not installed.")
     target = installed_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".offerings-", suffix=".json", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, source.open("rb") as inp:
-            shutil.copyfileobj(inp, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write(target, source.read_bytes())
     default_market.cache_clear()
     return Market(market.data, target, installed=True)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tunewise.core.files import atomic_write
 from tunewise.paths import user_data_dir
 
 DEFAULT_URL_ENV = "TUNEWISE_PRICES_URL"
@@ -138,27 +138,14 @@ def update_inference_prices(url: str | None = None, timeout: float = 20.0,
     raw = kept["raw"]
     when = today or datetime.now(UTC).date()
     document = {"fetched": when.isoformat(), "url": url, "providers": raw}
-    _write_atomic(fetched_path(), json.dumps(document).encode("utf-8"))
+    fetched_path().parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(fetched_path(), json.dumps(document).encode("utf-8"))
     load_fetched.cache_clear()
     from tunewise.core.prices import reload_price_data
 
     reload_price_data()
     return FetchedPrices(fetched=when, url=url, providers=len(raw),
                          models=sum(len(p.get("models", [])) for p in raw if isinstance(p, dict)))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".prices-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 @cache
