@@ -8,10 +8,16 @@
     tunewise offerings [--json]
     tunewise prices update [--url URL]  |  tunewise prices status [--json]
     tunewise prices install-offerings FILE  |  tunewise prices reset
+    tunewise dataset inspect FILE [--format F] [--input-column C --output-column C]
+                     [--encoding o200k_base|cl100k_base] [--context-limit N] [--model M] [--json]
+    tunewise dataset split FILE --seed N --out DIR [--few-shot 20] [--held-out 50] [--force]
+                     [--format F] [--input-column C --output-column C]
 
 Bad input exits with code 2 and one clear line on stderr, never a traceback: a file that is
-not a project, an output that would replace the project, output that cannot be written (a
-full disk, a closed pipe, a terminal encoding that cannot show the plan's text). Text from the
+not a project, a dataset that cannot be read as one (missing, a folder or a pipe, empty,
+binary, of no format that can be told; bad lines inside a dataset are reported, not fatal),
+an output that would replace the project, output that cannot be written (a full disk, a
+closed pipe, a terminal encoding that cannot show the plan's text). Text from the
 command line or a file is escaped and shortened before it is echoed.
 """
 
@@ -27,7 +33,12 @@ from pathlib import Path
 
 from tunewise import __version__
 
-SUBCOMMANDS = ("evaluate", "report", "schema", "offerings", "prices")
+SUBCOMMANDS = ("evaluate", "report", "schema", "offerings", "prices", "dataset")
+# The dataset subcommand's choices, checked when it runs (so building the parser imports
+# nothing); tests/core/dataset/test_cli.py checks they match core.dataset's own lists.
+DATASET_FORMAT_CHOICES = ("chat", "prompt_completion", "alpaca", "sharegpt", "preference", "csv",
+                          "tsv")
+ENCODING_CHOICES = ("o200k_base", "cl100k_base")
 # Not in --help: a self-check for release builds and CI, not something users need.
 SMOKE_TEST = "--smoke-test"
 EXIT_BAD_INPUT = 2
@@ -121,7 +132,50 @@ def _build_parser() -> argparse.ArgumentParser:
                                  help="use a newer offerings catalogue file")
     install.add_argument("file", type=Path)
     actions.add_parser("reset", help="go back to the price data that ships with Tunewise")
+    _add_dataset(sub)
     return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"cannot be negative: {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _count(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _add_dataset(sub: argparse._SubParsersAction[_Parser]) -> None:
+    dataset = sub.add_parser("dataset", help="inspect or split a file of examples")
+    actions = dataset.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    inspect = actions.add_parser("inspect", help="check, count and deduplicate the examples")
+    split = actions.add_parser("split", help="write few-shot, held-out and training files "
+                               "from the good examples")
+    for action in (inspect, split):
+        action.add_argument("file", type=Path)
+        action.add_argument("--format", choices=DATASET_FORMAT_CHOICES, default=None,
+                            help="the file's format (default: told from the file)")
+        action.add_argument("--input-column", default=None, help="CSV/TSV: the input column")
+        action.add_argument("--output-column", default=None, help="CSV/TSV: the output column")
+    inspect.add_argument("--encoding", choices=ENCODING_CHOICES, default="o200k_base")
+    inspect.add_argument("--context-limit", type=_positive, default=None,
+                         help="the model's context in tokens; longer examples are invalid")
+    inspect.add_argument("--model", default=None, help="the model to be tuned; counts for "
+                         "models other than OpenAI's are an o200k approximation")
+    inspect.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    split.add_argument("--few-shot", type=_count, default=20)
+    split.add_argument("--held-out", type=_count, default=50)
+    split.add_argument("--seed", type=int, required=True)
+    split.add_argument("--out", type=Path, required=True, help="the folder to write to")
+    split.add_argument("--force", action="store_true", help="replace existing split files")
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -256,6 +310,44 @@ def _prices(args: argparse.Namespace) -> int:
     return _emit("\n".join(lines))
 
 
+def _dataset(args: argparse.Namespace) -> int:
+    from tunewise.core.dataset.formats import DatasetError
+    from tunewise.core.dataset.tokens import TokenizerError
+
+    try:
+        if args.action == "split":
+            from tunewise.core.dataset.split import split
+
+            result = split(args.file, few_shot=args.few_shot, held_out=args.held_out,
+                           seed=args.seed, out_dir=args.out, format=args.format,
+                           input_column=args.input_column, output_column=args.output_column,
+                           force=args.force)
+        else:
+            from tunewise.core.dataset.inspect import inspect
+
+            report = inspect(args.file, format=args.format, input_column=args.input_column,
+                             output_column=args.output_column, encoding=args.encoding,
+                             context_limit=args.context_limit, model=args.model)
+    except (DatasetError, TokenizerError) as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"{error.filename or args.file}: {error.strerror or error}.")
+    if args.action == "split":
+        names = ", ".join(Path(path).name for path in result.files.values())
+        kept = " (CSV/TSV input is written as CSV/TSV)" if not names.endswith(".jsonl") else ""
+        return _emit(f"Wrote {result.few_shot:,} few-shot, {result.held_out:,} held-out and "
+                     f"{result.train:,} training examples (seed {result.seed}) to {args.out}: "
+                     f"{names}{kept}")
+    if args.json:
+        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+        if not _encodable(text):
+            text = json.dumps(report.to_json(), indent=2, ensure_ascii=True)
+        return _emit(text)
+    from tunewise.core.dataset.summary import report_text
+
+    return _emit(report_text(report))
+
+
 def _smoke_test(extra: list[str]) -> int:
     """Hidden `--smoke-test`: run the real window offscreen on the example (see smoke.py)."""
     if extra:
@@ -289,6 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _offerings(args)
     if args.command == "prices":
         return _prices(args)
+    if args.command == "dataset":
+        return _dataset(args)
     return _schema()
 
 
