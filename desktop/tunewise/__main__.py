@@ -228,7 +228,7 @@ def _report(args: argparse.Namespace) -> int:
         return _fail(problem)
     try:
         project = load_project(args.file)
-        write_report(project, args.output, paper=args.paper)
+        write_report(project, args.output, paper=args.paper, project_path=args.file)
     except (ProjectFileError, PriceError) as error:
         return _fail(str(error))
     except OSError as error:

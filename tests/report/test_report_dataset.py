@@ -14,13 +14,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from reportlab.platypus import SimpleDocTemplate
 
 from tunewise.core.dataset.model import FORMAT_LABELS
-from tunewise.core.evaluation import evaluate
 from tunewise.core.project import DatasetRef, DatasetSplit, MeasuredFigures, Project
-from tunewise.report.context import Context
-from tunewise.report.dataset_section import PROBLEM_LABELS, TITLE, dataset_section
+from tunewise.report.dataset_section import PROBLEM_LABELS, TITLE
 from tunewise.report.pdf import build_report
 
 SHA = "3f7a9c0e5b21" + "d" * 52
@@ -67,13 +64,8 @@ def report_text(project: Project) -> str:
 
 
 def section_text(project: Project, project_path: Path | None) -> str:
-    """Only the section, laid out on its own pages (build_report has no project path)."""
-    evaluation = evaluate(project, strict=False, today=clock().date())
-    target = io.BytesIO()
-    doc = SimpleDocTemplate(target, invariant=True)
-    ctx = Context(evaluation=evaluation, width=doc.width, when=clock(), version="test")
-    doc.build(dataset_section(ctx, project_path))
-    return text_of(target.getvalue())
+    """The whole report, its examples file looked for from `project_path` (the plan's file)."""
+    return text_of(build_report(project, paper="a4", clock=clock, project_path=project_path))
 
 
 @pytest.fixture(scope="module")

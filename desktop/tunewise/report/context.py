@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tunewise.core.dataset.plan import FileStatus
 from tunewise.core.evaluation import Evaluation
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -22,6 +23,9 @@ class Context:
     width: float  # of the text frame, in points
     when: datetime
     version: str
+    # The plan's examples file as found now ((status, message) from core.dataset.plan), worked
+    # out once per report; None when there is none or it could not be looked for.
+    dataset_status: tuple[FileStatus, str] | None = None
 
     @property
     def date(self) -> str:

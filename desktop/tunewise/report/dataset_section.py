@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from pathlib import Path
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
@@ -346,20 +345,19 @@ def _provenance(ctx: Context, width: float) -> list[Flowable]:
 
 # ---- the section ------------------------------------------------------------------------------
 
-def dataset_section(ctx: Context, project_path: Path | None = None) -> list[Flowable]:
+def dataset_section(ctx: Context) -> list[Flowable]:
     """"Your data", when the plan has an examples file; nothing otherwise.
 
-    `project_path` is the plan's file, which relative dataset paths start from; without it
-    the file is "not checked" rather than looked for in the wrong place.
+    Whether the file is still there unchanged comes from `ctx.dataset_status`, worked out once
+    per report from the plan's own path; without one a relative path is "not checked" rather
+    than looked for in the wrong place.
     """
     project = ctx.evaluation.project
     ref = project.dataset
     if ref is None:
         return []
     w = ctx.width
-    # A relative path starts from the plan's folder: without the plan's path, not looked for.
-    checkable = project_path is not None or Path(ref.path).is_absolute()
-    status = plan.file_status(project, project_path) if checkable else None
+    status = ctx.dataset_status
     f = ref.figures
     out: list[Flowable] = [
         CondPageBreak(300),

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 import tunewise
+from tunewise.core.dataset import plan
 from tunewise.core.evaluation import Evaluation, evaluate
 from tunewise.core.prices import PriceCatalog
 from tunewise.core.project import Project
@@ -130,10 +131,12 @@ def _story(ctx: Context) -> list[Flowable]:
 
 
 def _layout(evaluation: Evaluation, paper: Paper, when: datetime,
-            total_pages: int | None) -> tuple[bytes, int]:
+            total_pages: int | None, dataset_status: tuple[plan.FileStatus, str] | None = None
+            ) -> tuple[bytes, int]:
     project = evaluation.project
     width = PAGE_SIZES[paper][0] - 2 * MARGIN_X
-    ctx = Context(evaluation=evaluation, width=width, when=when, version=tunewise.__version__)
+    ctx = Context(evaluation=evaluation, width=width, when=when, version=tunewise.__version__,
+                  dataset_status=dataset_status)
     name = plain(project.metadata.name).replace("\n", " ")
     target = io.BytesIO()
     doc = _ReportTemplate(
@@ -152,13 +155,15 @@ def _layout(evaluation: Evaluation, paper: Paper, when: datetime,
 
 
 def build_report(project: Project, *, paper: Paper | None = None,
-                 clock: Clock | None = None, catalog: PriceCatalog | None = None) -> bytes:
+                 clock: Clock | None = None, catalog: PriceCatalog | None = None,
+                 project_path: Path | None = None) -> bytes:
     """The planning report for `project` as PDF bytes.
 
     paper None takes the locale's paper size (Letter in the US, Canada, Mexico, the Philippines
     and a few more; A4 elsewhere). An approach whose prices are unknown is left out of the costs
     and named in the report; everything else still prints. `catalog` None uses the prices
-    in use (the bundled or refreshed ones).
+    in use (the bundled or refreshed ones). `project_path` is the plan's file: the examples
+    file it names is looked for from there (once per report, as reading it means hashing it).
     """
     register_fonts()
     chosen: Paper = paper if paper is not None else default_paper()
@@ -166,14 +171,26 @@ def build_report(project: Project, *, paper: Paper | None = None,
         raise ValueError(f"paper must be 'a4' or 'letter', not {chosen!r}")
     when = (clock or _now)()
     evaluation = evaluate(project, catalog, strict=False, today=when.date())
-    _, pages = _layout(evaluation, chosen, when, None)
-    pdf, second = _layout(evaluation, chosen, when, pages)
+    status = _dataset_status(project, project_path)
+    _, pages = _layout(evaluation, chosen, when, None, status)
+    pdf, second = _layout(evaluation, chosen, when, pages, status)
     if second != pages:  # the footer text cannot change the flow, but never print a wrong "of M"
-        pdf, _ = _layout(evaluation, chosen, when, second)
+        pdf, _ = _layout(evaluation, chosen, when, second, status)
     return pdf
 
 
+def _dataset_status(project: Project, project_path: Path | None
+                    ) -> tuple[plan.FileStatus, str] | None:
+    """Whether the plan's examples file is still there unchanged; None if it cannot be looked
+    for (a relative path and no plan file to start from)."""
+    ref = project.dataset
+    if ref is None or (project_path is None and not Path(ref.path).is_absolute()):
+        return None
+    return plan.file_status(project, project_path)
+
+
 def write_report(project: Project, path: str | Path, *, paper: Paper | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, project_path: Path | None = None) -> None:
     """Build the report and write it atomically: `path` holds the old file or the whole PDF."""
-    atomic_write(Path(path), build_report(project, paper=paper, clock=clock))
+    atomic_write(Path(path), build_report(project, paper=paper, clock=clock,
+                                          project_path=project_path))

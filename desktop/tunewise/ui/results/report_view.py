@@ -79,15 +79,16 @@ class _BuildSignals(QObject):
 class _BuildTask(QRunnable):
     """Runs `build_report` on a pool thread and reports back through queued signals."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, project_path: Path | None = None) -> None:
         super().__init__()
         self.project = project
+        self.project_path = project_path
         self.signals = _BuildSignals()
 
     def run(self) -> None:
         try:
             # Looked up at call time, so tests can replace report_view.build_report.
-            pdf = build_report(self.project)
+            pdf = build_report(self.project, project_path=self.project_path)
         except BaseException as error:  # handed to the GUI thread to judge
             self.signals.failed.emit(error)
         else:
@@ -104,10 +105,12 @@ class ReportBuild(QObject):
 
     running: ClassVar[list[ReportBuild]] = []
 
-    def __init__(self, parent: QWidget | None, project: Project) -> None:
+    def __init__(self, parent: QWidget | None, project: Project,
+                 project_path: Path | None = None) -> None:
         super().__init__()
         # The user may edit the plan while the report is built: the worker reads its own copy.
-        self.task = _BuildTask(project.model_copy(deep=True))  # the pool deletes it when done
+        # the pool deletes the task when done
+        self.task = _BuildTask(project.model_copy(deep=True), project_path)
         self.signals = self.task.signals
         self.loop = QEventLoop()
         self.result: bytes | None = None
@@ -171,14 +174,15 @@ class ReportBuild(QObject):
 _abandoned: set[ReportBuild] = set()
 
 
-def _build(parent: QWidget | None, project: Project) -> bytes | None:
+def _build(parent: QWidget | None, project: Project,
+           project_path: Path | None = None) -> bytes | None:
     """The report's PDF, built off the GUI thread; None if it failed (said so) or was cancelled."""
     if ReportBuild.running:  # one at a time: bring the one in progress forward
         ReportBuild.running[-1].progress.show()
         ReportBuild.running[-1].progress.raise_()
         return None
     try:
-        return ReportBuild(parent, project).run()
+        return ReportBuild(parent, project, project_path).run()
     except (PriceError, ValueError, OSError) as error:
         dialogs.error(parent, "Report", "The planning report could not be built.", str(error))
         return None
@@ -198,7 +202,7 @@ def export_report_pdf(parent: QWidget | None, project: Project,
         return None
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
-    pdf = _build(parent, project)
+    pdf = _build(parent, project, project_path)
     if pdf is None:
         return None
     try:
@@ -309,9 +313,10 @@ def print_bytes_with_dialog(parent: QWidget | None, pdf: bytes, current_page: in
         return 0
 
 
-def print_report(parent: QWidget | None, project: Project) -> int:
+def print_report(parent: QWidget | None, project: Project,
+                 project_path: Path | None = None) -> int:
     """File > Print…: build the report and print it. Returns the number of pages printed."""
-    pdf = _build(parent, project)
+    pdf = _build(parent, project, project_path)
     if pdf is None:
         return 0
     return print_bytes_with_dialog(parent, pdf)
@@ -404,9 +409,10 @@ class ReportPreview(QDialog):
         return print_bytes_with_dialog(self, self.pdf, self.current_page())
 
 
-def preview_report(parent: QWidget | None, project: Project) -> ReportPreview | None:
+def preview_report(parent: QWidget | None, project: Project,
+                   project_path: Path | None = None) -> ReportPreview | None:
     """File > Print Preview…: show the report's pages in a window (not modal); return it."""
-    pdf = _build(parent, project)
+    pdf = _build(parent, project, project_path)
     if pdf is None:
         return None
     try:
