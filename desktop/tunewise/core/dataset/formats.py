@@ -65,11 +65,15 @@ RECORD_FORMATS: tuple[RecordFormat, ...] = (
 BY_ID: dict[str, RecordFormat] = {f.id: f for f in RECORD_FORMATS}
 
 
+_NAMES: tuple[tuple[str, DatasetFormat], ...] = tuple(
+    (name, spec.id) for spec in RECORD_FORMATS for name in spec.names)
+
+
 def record_format(obj: dict[str, Any]) -> DatasetFormat | None:
     """Which JSON format one record is in, by its keys; None if it names none."""
-    for spec in RECORD_FORMATS:
-        if any(name in obj for name in spec.names):
-            return spec.id
+    for name, fmt in _NAMES:
+        if name in obj:
+            return fmt
     return None
 
 
@@ -120,7 +124,7 @@ def looks_binary(head: bytes) -> bool:
     return b"\x00" in head[:SNIFF_BYTES]
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     number: int  # 1-based
     offset: int  # of its first byte

@@ -1,15 +1,17 @@
 """Near duplicates: examples whose word-5-gram Jaccard similarity to an earlier kept example is at
 least 0.8, found with MinHash and LSH banding and confirmed exactly.
 
-The definition. An example's text (its messages' contents, lowercased) is cut into words
-(`\\w+`); its shingles are the set of 5-word sequences, or, when it has fewer than 5 words,
-the set of its words. An example is a near duplicate when the Jaccard similarity of its
+The definition. An example's text (its messages' contents, lowercased) is cut into words (runs
+of ASCII letters, digits and "_", or of characters outside ASCII; everything else separates);
+its shingles are the set of 5-word sequences, or, when it has fewer than 5 words, the set of
+its words. An example is a near duplicate when the Jaccard similarity of its
 shingles to those of an earlier example that was kept is >= 0.8. Exact copies are taken out
 before (inspect.py), so a near duplicate is one "beyond exact".
 
 How it is found without comparing every pair:
-1. Each shingle is hashed to 64 bits (words through a deterministic BLAKE2 hash, so results
-   do not depend on Python's per-run string hashing); the signature is one-permutation MinHash
+1. Each shingle is hashed to 64 bits (computed with numpy over the chunk's bytes, the same in
+   every run, so results never depend on Python's per-run string hashing and the same file
+   always gives the same answer); the signature is one-permutation MinHash
    with 128 bins (Li, Owen and Zhang 2012) densified by rotation (Shrivastava and Li 2014): an
    empty bin takes the next non-empty bin's value plus an offset per step, which keeps the
    chance that two signatures agree in a bin equal to the sets' Jaccard similarity.
@@ -24,6 +26,10 @@ How it is found without comparing every pair:
    Candidates are tried in order of agreeing bands, at most `MAX_CONFIRM` per example, and a
    band value keeps at most `MAX_PER_KEY` earlier examples: both bound the work on highly
    templated files (where many examples share a band), at the cost of a possible miss there.
+
+Work is done a chunk (up to 4,096 examples or 2 MiB of text) at a time on a worker thread,
+beside the caller's parsing and token counting (`THREADED = False` decides on the caller's
+thread instead, for profiling).
 
 Memory: only the band values of kept examples (32 x 12 bytes each) are kept, in sorted numpy
 arrays; texts are not kept. Confirming against an earlier example re-reads its record from the
@@ -52,6 +58,7 @@ MIN_SHARED_BANDS = 2
 MAX_PER_KEY = 8
 MAX_CONFIRM = 50
 CHUNK = 4096
+THREADED = True  # decide chunks on a worker thread (see the module docstring)
 MAX_PENDING = 2  # chunks handed over and not yet decided, before `add` waits
 _BIN_SHIFT = np.uint64(64 - 7)  # 2**7 == BINS
 _VALUE_MASK = np.uint64((1 << 57) - 1)
@@ -73,20 +80,24 @@ _GRAM_MULTIPLIERS = (_rng.integers(1, 2**63, SHINGLE, dtype=np.uint64) * np.uint
 _ROW_MULTIPLIERS = _rng.integers(1, 2**63, ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _BAND_SALT = _rng.integers(1, 2**63, BANDS, dtype=np.uint64)
 _SHORT_SALT = np.uint64(0x5EED5EED5EED5EED)
-_BASE = int(_rng.integers(1, 2**62)) * 2 + 1  # odd, so invertible modulo 2**64
-_powers_cache: list[tuple[U64, U64]] = []
+_BASE = int(_rng.integers(1, 2**30)) * 2 + 1  # odd, so invertible modulo 2**32
+U32 = npt.NDArray[np.uint32]
+_powers_cache: list[tuple[U32, U32]] = []
 
 
-def _powers(n: int) -> tuple[U64, U64]:
-    """B**i and B**-i modulo 2**64 for i < n (at least), computed once and grown as needed."""
+def _powers(n: int) -> tuple[U32, U32]:
+    """B**i and B**-i modulo 2**32 for i < n (at least), computed once and grown as needed.
+
+    32 bits are enough for a word's hash: two words that collide only make a candidate that
+    the exact check then turns down."""
     if _powers_cache and len(_powers_cache[0][0]) >= n:
         return _powers_cache[0]
     size = max(n, _CHUNK_BYTES + 2)
-    forward = np.full(size, _BASE, dtype=np.uint64)
+    forward = np.full(size, _BASE, dtype=np.uint32)
     forward[0] = 1
-    backward = np.full(size, pow(_BASE, -1, 1 << 64), dtype=np.uint64)
+    backward = np.full(size, pow(_BASE, -1, 1 << 32), dtype=np.uint32)
     backward[0] = 1
-    made = (np.cumprod(forward, dtype=np.uint64), np.cumprod(backward, dtype=np.uint64))
+    made = (np.cumprod(forward, dtype=np.uint32), np.cumprod(backward, dtype=np.uint32))
     _powers_cache[:] = [made]
     return made
 
@@ -202,6 +213,11 @@ class NearDuplicates(Generic[P]):
         chunk = _Chunk(self._texts, self._encoded, self._payloads, self._where)
         self._texts, self._encoded, self._payloads, self._where = [], [], [], []
         self._bytes = 0
+        if not THREADED:
+            done: Future[list[Resolved[P]]] = Future()
+            done.set_result(self._flush(chunk))
+            self._pending.append(done)
+            return
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1,
                                               thread_name_prefix="tunewise-near-duplicates")
@@ -220,16 +236,17 @@ class NearDuplicates(Generic[P]):
         """A 64-bit hash of every word of the chunk, in order, and the words per example.
 
         Vectorised over the chunk's bytes: a word's hash is its polynomial hash, read off a
-        running sum of byte x B**position (so each byte costs a few numpy operations)."""
+        running sum of byte x B**position (so each byte costs a few numpy operations), then
+        spread to 64 bits."""
         n = len(encoded)
-        joined = b"\x00" + b"\x00".join(encoded) + b"\x00"
+        joined = b"\x00".join([b"", *encoded, b""])
         data = np.frombuffer(joined, dtype=np.uint8)
         is_word = _WORD_BYTE[data]
         edges = np.flatnonzero(is_word[1:] != is_word[:-1]) + 1
         starts, ends = edges[0::2], edges[1::2]
         powers, inverse = _powers(len(data))
-        running = np.cumsum(data * powers[:len(data)], dtype=np.uint64)
-        hashes = (running[ends - 1] - running[starts - 1]) * inverse[starts]
+        running = np.cumsum(data * powers[:len(data)], dtype=np.uint32)
+        hashes = ((running[ends - 1] - running[starts - 1]) * inverse[starts]).astype(np.uint64)
         # Which example each word is in: example k ends at the NUL at bounds[k].
         bounds = np.cumsum([len(e) + 1 for e in encoded])
         owner = np.searchsorted(bounds, starts, "right")
