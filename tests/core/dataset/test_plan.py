@@ -93,3 +93,12 @@ def test_file_status(tmp_path: Path) -> None:
     status, message = file_status(project, project_path)
     assert status == "missing" and "no longer at ../data/support-tickets.jsonl" in message
     assert project.answers.example_count == 40  # the figures are kept
+
+
+def test_the_reference_is_saved_with_the_project(tmp_path: Path) -> None:
+    from tunewise.core.storage import project_from_bytes, project_to_bytes
+
+    project, _, _ = measured_project(tmp_path)
+    again = project_from_bytes(project_to_bytes(project))
+    assert again.dataset == project.dataset
+    assert [r.sentence for r in provenance(again)] == [r.sentence for r in provenance(project)]
