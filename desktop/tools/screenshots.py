@@ -9,8 +9,10 @@ QApplication per process). Each set also holds the dashboard with a 10-year hori
 crosshair on day 1,000, and the chart as the PNG export writes it; the fine-tuning tab with its
 offering and the advanced sections open; the plan moved onto an offering that closes within
 the horizon (the forced move under the table and on the chart); and the offering chooser and
-the Show Offerings window (a closing row, then a closed one, selected). The light dashboard is
-also saved as OUT_DIR/dashboard.png for the README.
+the Show Offerings window (a closing row, then a closed one, selected); the Import Examples
+dialog's summary, problems and token histogram, its split options, and the Q4 page with measured
+figures (one typed over) and with the examples file gone. The light dashboard is also saved as
+OUT_DIR/dashboard.png for the README.
 """
 
 from __future__ import annotations
@@ -56,7 +58,87 @@ def capture_pages(app: Any, window: Any, out: Path) -> list[Path]:
     settle(app)
     dashboard.chart.image(1600).save(str(out / "chart-export.png"))  # as Export > PNG writes it
     capture_market(app, window, out, len(written) + 1)
+    capture_dataset(app, window, out)
     return written
+
+
+def sample_examples(path: Path) -> Path:
+    """A small support-tickets file with what an import finds: copies, problems, an e-mail."""
+    import json
+    import random
+
+    rng = random.Random(11)
+    words = ["account", "billing", "refund", "invoice", "password", "reset", "login", "error",
+             "plan", "upgrade", "card", "charge", "order", "delivery", "address", "cancel",
+             "subscription", "trial", "email", "support"]
+
+    def text(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n))
+
+    lines = []
+    for i in range(260):
+        user, answer = text(rng.randint(8, 60)), text(rng.randint(20, 160))
+        if i == 40:
+            user += " reach me at sam.lee@example.com"
+        lines.append(json.dumps({"messages": [
+            {"role": "system", "content": "You answer support tickets for Acme Cloud."},
+            {"role": "user", "content": user}, {"role": "assistant", "content": answer}]}))
+    lines += lines[3:9]  # exact copies
+    lines.insert(120, "{\"messages\": [")  # cut short
+    lines.insert(200, json.dumps({"messages": [{"role": "user", "content": "Hello?"}]}))
+    lines.insert(230, json.dumps({"messages": [{"role": "assistant", "content": "Hi"},
+                                               {"role": "user", "content": "Thanks"}]}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def capture_dataset(app: Any, window: Any, out: Path) -> None:
+    """The import dialog's three tabs and the split options, then the Q4 page with the
+    measured figures (one typed over), and the note when the file has gone."""
+    import time
+
+    from tunewise.core.fieldpath import Attr
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = sample_examples(Path(folder) / "support-tickets.jsonl")
+        dialog = window.import_examples(source)
+        dialog.resize(900, 700)
+        dialog.start()
+        deadline = time.monotonic() + 60
+        while dialog.running() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        settle(app)
+        for name, tab in (("summary", dialog.summary), ("problems", dialog.problems),
+                          ("histogram", dialog.histogram)):
+            dialog.tabs.setCurrentWidget(tab)
+            settle(app)
+            dialog.grab().save(str(out / f"import-{name}.png"))
+        options = dialog.export_split()
+        settle(app)
+        if options is not None:
+            options.grab().save(str(out / "import-split-options.png"))
+            options.reject()
+        c = window.controller
+        steps = c.undo_stack.index()
+        dialog.use_in_plan()
+        dialog.close()
+        window.wizard.show_page("q4")
+        c.set_value(Attr("answers", "example_count"), 300, "Screenshot")
+        section = window.wizard.page_of("q4").dataset
+        settle(app)
+        window.grab().save(str(out / "q4-measured.png"))
+        source.unlink()
+        section.recheck()
+        deadline = time.monotonic() + 10
+        while section.checking() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        settle(app)
+        window.grab().save(str(out / "q4-file-missing.png"))
+        while c.undo_stack.index() > steps:
+            c.undo_stack.undo()
+        settle(app)
 
 
 def capture_market(app: Any, window: Any, out: Path, index: int) -> None:

@@ -174,14 +174,15 @@ def test_dropping_a_project_file_opens_it(ui: Any) -> None:
     assert ui.field(Attr("metadata", "name")).line.text() == expected
 
 
-def test_dropping_another_file_is_refused(ui: Any, tmp_path: Path) -> None:
+def test_dropping_another_file_says_it_cannot_be_used(ui: Any, tmp_path: Path,
+                                                     dialog_log: Any) -> None:
     other = tmp_path / "notes.txt"
     other.write_text("hello", "utf-8")
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(other))])
-    enter = _enter(mime)
-    ui.window.dragEnterEvent(enter)
-    assert not enter.isAccepted()
+    before = ui.window.controller.project
+    _drop(ui.window, other)  # taken, so the window can say why it is not used
+    (message,) = dialog_log.of("information")
+    assert "notes.txt" in message[2] and "unchanged" in message[2]
+    assert ui.window.controller.project is before
 
 
 def test_geometry_and_recent_files_live_in_settings_not_the_project(

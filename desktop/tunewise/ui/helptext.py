@@ -216,7 +216,25 @@ PAGE_HELP: dict[str, PageHelp] = {
             "answers.examples_high_quality": "Yes only if someone checked them. A tuned model "
                                              "copies its examples' mistakes as faithfully as "
                                              "their strengths.",
-        }),
+        },
+        (("Import Examples",
+          "Instead of counting from memory, let Tunewise read the file your examples are in "
+          "(JSON lines in the OpenAI chat, prompt and completion, Alpaca, ShareGPT or "
+          "preference format, or a CSV or TSV table with an input and an output column). It "
+          "lists every line it cannot use and why, finds exact and near copies, counts tokens "
+          "as OpenAI counts a training example, and points out personal data. Use in Plan "
+          "fills this page's count, the training-set size and the fine-tuned approaches' "
+          "tokens per request with what it measured, in one step you can undo. You can also "
+          "drop the file on the window, or use File > Import Examples."),
+         ("Where a measured figure comes from",
+          "Under the fields each measured figure names the file and the day it was measured. "
+          "If you type another number, both are shown: yours is the one the plan uses. When "
+          "the file has moved or changed since, a note says so; Re-import reads it again and "
+          "asks before replacing a figure you typed."),
+         ("Export Split",
+          "Writes three files next to each other: a few examples for the prompt, some held "
+          "out to test with, and the rest to train on, from the good examples only and in "
+          "the file's own format. The same seed always gives the same split."))),
     ConstraintsPage.key: PageHelp(
         "Conditions that rule training out for now, whatever the earlier answers say, and two "
         "facts that decide whether a combination of approaches fits better than one alone.",

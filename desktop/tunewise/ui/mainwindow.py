@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.save_as_action = self._action("Save &As…", self.save_as, keys.SaveAs, file_menu)
         self.close_action = self._action("&Close", self.close_project, keys.Close, file_menu)
         file_menu.addSeparator()
+        self._action("&Import Examples…", lambda: self.import_examples(), None, file_menu)
         self._action("&Export Report as PDF…", self.export_report, None, file_menu)
         self._action("&Print…", self.print_report, keys.Print, file_menu)
         self._action("Print Pre&view…", self.preview_report, None, file_menu)
@@ -376,12 +377,18 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        """The file a drop is about: a plan first, then a file of examples, then any file
+        (which is then refused with a message)."""
+        from tunewise.ui.dataset import is_dataset_file
+
         mime = event.mimeData()
         if not mime.hasUrls():
             return None
-        for url in mime.urls():
-            if url.isLocalFile() and url.toLocalFile().endswith(EXTENSION):
-                return Path(url.toLocalFile())
+        files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+        for wanted in (lambda p: p.name.endswith(EXTENSION), is_dataset_file, lambda p: True):
+            found = next((p for p in files if wanted(p)), None)
+            if found is not None:
+                return found
         return None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -391,12 +398,29 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from tunewise.ui.dataset import DATASET_SUFFIXES, is_dataset_file
+
         path = self._dropped_file(event)
         if path is None:
             event.ignore()
             return
         event.acceptProposedAction()
-        self.open_project(path)
+        if path.name.endswith(EXTENSION):
+            self.open_project(path)
+        elif is_dataset_file(path):
+            self.import_examples(path)
+        else:
+            dialogs.information(
+                self, "Cannot use this file",
+                f"“{path.name}” is neither a Tunewise plan ({EXTENSION}) nor a file of "
+                f"examples ({', '.join(DATASET_SUFFIXES)}). Nothing was opened and the plan "
+                "is unchanged.")
+
+    def import_examples(self, path: Path | None = None) -> QWidget:
+        """The import dialog, on the Q4 page's behalf (a drop or File > Import Examples)."""
+        from tunewise.ui.dataset import open_import
+
+        return open_import(self, self.controller, path)
 
     # ---- settings and closing -----------------------------------------------------------
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtWidgets import QWidget
+
 from tunewise.core import texts
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.fieldpath import Attr
 from tunewise.core.results import Assessment
+from tunewise.ui.dataset.section import DatasetSection
 from tunewise.ui.fields import (
     ChoiceField,
     NumberField,
@@ -30,6 +33,12 @@ class DataPage(ProjectPage):
                         YES_NO, "Yes only if someone checked them; a model copies its examples' "
                         "mistakes too."),
         )
+        # Import Examples, where each measured figure came from, a gone or changed file.
+        self.dataset = DatasetSection(c)
+        self.grid.addWidget(self.dataset, self.grid.rowCount(), 0, 1, 3)
+
+    def extra_mnemonics(self) -> list[QWidget]:
+        return self.dataset.mnemonic_widgets()
 
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
         small = next(s for s in assessment.signals_against if s.id == "small_dataset")
