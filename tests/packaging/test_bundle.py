@@ -78,6 +78,7 @@ def test_carries_the_resources_and_nothing_for_tests_or_unused_qt(bundle: Path) 
     internal = bundle / "_internal"
     for resource in ("examples/support-bot.tunewise", "fonts/DejaVuSans.ttf",
                      "prices/embeddings.json", "market/offerings.json", "icons/tunewise.png",
+                     "tokenizers/o200k_base.tiktoken.xz", "tokenizers/cl100k_base.tiktoken.xz",
                      "desktop/tunewise.desktop", "desktop/tunewise-mime.xml"):
         assert (internal / "resources" / resource).is_file(), resource
     names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}
@@ -113,6 +114,25 @@ def test_evaluates_like_the_source_does(bundle: Path, example: Path, tmp_path: P
     bundled = json.loads(result.stdout)
     assert bundled["approach"] == "fine_tuning"
     assert bundled == json.loads(json.dumps(to_json(evaluate(load_project(example)))))
+
+
+def test_inspects_a_dataset_offline_like_the_source_does(bundle: Path, tmp_path: Path) -> None:
+    from tunewise.core.dataset.inspect import inspect
+
+    data = tmp_path / "examples.jsonl"
+    rows = [{"messages": [{"role": "user", "content": f"Question {i} about plan {i % 7}?"},
+                          {"role": "assistant", "content": f"Answer {i}: see page {i * 3}."}]}
+            for i in range(40)]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows) + "not json\n")
+    for encoding in ("o200k_base", "cl100k_base"):
+        result = _run(bundle, "dataset", "inspect", str(data), "--json", "--encoding", encoding,
+                      cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        bundled = json.loads(result.stdout)
+        source = inspect(data, encoding=encoding).to_json()
+        assert (bundled["valid"], bundled["invalid_count"]) == (40, 1)
+        assert bundled["tokens"] == source["tokens"]
+        assert bundled["good_examples"] == source["good_examples"]
 
 
 def test_bad_input_is_one_line_not_a_traceback(bundle: Path, tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ file through `load_text` (rare: only candidates), with a small cache.
 
 from __future__ import annotations
 
+import random
 import re
 from array import array
 from collections import OrderedDict, deque
@@ -74,13 +75,20 @@ _CHUNK_BYTES = 2 * 1024 * 1024
 U64 = npt.NDArray[np.uint64]  # of any shape
 P = TypeVar("P")
 
-_rng = np.random.default_rng(20261129)
-_GRAM_MULTIPLIERS = (_rng.integers(1, 2**63, SHINGLE, dtype=np.uint64) * np.uint64(2)
-                     + np.uint64(1))
-_ROW_MULTIPLIERS = _rng.integers(1, 2**63, ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-_BAND_SALT = _rng.integers(1, 2**63, BANDS, dtype=np.uint64)
+# Fixed hash constants from a seeded stdlib generator (numpy.random is not in the app bundle).
+_rng = random.Random(20261129)
+
+
+def _odd_u64(count: int) -> U64:
+    """`count` random odd 64-bit multipliers."""
+    return np.array([_rng.getrandbits(63) * 2 + 1 for _ in range(count)], dtype=np.uint64)
+
+
+_GRAM_MULTIPLIERS = _odd_u64(SHINGLE)
+_ROW_MULTIPLIERS = _odd_u64(ROWS)
+_BAND_SALT = np.array([_rng.randrange(1, 2**63) for _ in range(BANDS)], dtype=np.uint64)
 _SHORT_SALT = np.uint64(0x5EED5EED5EED5EED)
-_BASE = int(_rng.integers(1, 2**30)) * 2 + 1  # odd, so invertible modulo 2**32
+_BASE = _rng.randrange(1, 2**30) * 2 + 1  # odd, so invertible modulo 2**32
 U32 = npt.NDArray[np.uint32]
 _powers_cache: list[tuple[U32, U32]] = []
 

@@ -1,6 +1,6 @@
 """Token counts as OpenAI counts a chat fine-tuning example, offline.
 
-The vocabularies ship gzipped in resources/tokenizers (their SHA-256, of the unzipped bytes, is
+The vocabularies ship xz-compressed in resources/tokenizers (their SHA-256, of the unzipped bytes, is
 checked against the hash tiktoken itself pins); the encoding's pattern and special tokens come
 from tiktoken_ext.openai_public, so `tiktoken.get_encoding` (which downloads) is never called.
 tiktoken is imported when the first count is asked for, not when this module is imported: the
@@ -24,7 +24,7 @@ counts as the text it is.
 from __future__ import annotations
 
 import base64
-import gzip
+import lzma
 import hashlib
 import threading
 from collections.abc import Sequence
@@ -64,10 +64,10 @@ def is_approximate(model: str | None) -> bool:
 
 
 def _ranks(name: str) -> dict[bytes, int]:
-    path = resource("tokenizers", f"{name}.tiktoken.gz")
+    path = resource("tokenizers", f"{name}.tiktoken.xz")
     try:
-        raw = gzip.decompress(path.read_bytes())
-    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        raw = lzma.decompress(path.read_bytes())
+    except (OSError, EOFError, lzma.LZMAError) as error:
         raise TokenizerError(f"cannot read the {name} vocabulary ({path.name}): {error}") from None
     if hashlib.sha256(raw).hexdigest() != VOCABULARY_SHA256[name]:
         raise TokenizerError(f"the {name} vocabulary ({path.name}) is not the expected file")
