@@ -1,7 +1,7 @@
 """Token counts as OpenAI counts a chat fine-tuning example, offline.
 
-The vocabularies ship xz-compressed in resources/tokenizers (their SHA-256, of the unzipped bytes, is
-checked against the hash tiktoken itself pins); the encoding's pattern and special tokens come
+The vocabularies ship xz-compressed in resources/tokenizers (the SHA-256 of the unpacked bytes
+is checked against the hash tiktoken itself pins); the encoding's pattern and special tokens come
 from tiktoken_ext.openai_public, so `tiktoken.get_encoding` (which downloads) is never called.
 tiktoken is imported when the first count is asked for, not when this module is imported: the
 app's start-up does not pay for it.
@@ -24,8 +24,8 @@ counts as the text it is.
 from __future__ import annotations
 
 import base64
-import lzma
 import hashlib
+import lzma
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
