@@ -16,8 +16,9 @@ import pypdf
 import pytest
 
 from tunewise.core.dataset.model import FORMAT_LABELS
+from tunewise.core.dataset.model import PROBLEM_DESCRIPTIONS as PROBLEM_LABELS
 from tunewise.core.project import DatasetRef, DatasetSplit, MeasuredFigures, Project
-from tunewise.report.dataset_section import PROBLEM_LABELS, TITLE
+from tunewise.report.dataset_section import TITLE
 from tunewise.report.pdf import build_report
 
 SHA = "3f7a9c0e5b21" + "d" * 52

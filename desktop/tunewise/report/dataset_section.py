@@ -19,7 +19,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from tunewise.core import texts
 from tunewise.core.dataset import plan
-from tunewise.core.dataset.model import FORMAT_LABELS
+from tunewise.core.dataset.model import FORMAT_LABELS, PII_LABELS, PROBLEM_DESCRIPTIONS
 from tunewise.core.project import DatasetRef, MeasuredFigures
 from tunewise.report.blocks import Cell, Heading, boxed, gap, key_values, para, rich, table
 from tunewise.report.charts import nice_ticks
@@ -39,30 +39,6 @@ from tunewise.report.styles import (
 )
 
 TITLE = "Your data"
-
-# Our words for each problem kind the checker reports (core/dataset/model.py ProblemKind).
-PROBLEM_LABELS: dict[str, str] = {
-    "not_json": "Line is not valid JSON",
-    "not_utf8": "Bytes that are not UTF-8 text",
-    "wrong_type": "A field holds the wrong kind of value",
-    "missing_key": "A required field is missing",
-    "unknown_key": "A field the format does not know",
-    "unknown_role": "A message role other than system, user or assistant",
-    "empty_content": "A message or field with no text",
-    "no_assistant": "No answer from the assistant to learn from",
-    "role_order": "Messages in an order training does not accept",
-    "mixed_format": "A record in a different format from the rest of the file",
-    "over_context": "Longer than the model's context window",
-    "too_long": "A line too long to read safely",
-    "bad_row": "A table row that cannot be read (wrong number of columns)",
-}
-
-PII_LABELS: dict[str, str] = {
-    "email": "E-mail addresses",
-    "phone": "Phone numbers",
-    "card": "Payment card numbers (passing the Luhn check)",
-    "iban": "Bank account numbers (IBANs with a valid checksum)",
-}
 
 SHORT_HASH = 12
 
@@ -157,7 +133,7 @@ def _problems(f: MeasuredFigures, width: float) -> list[Flowable]:
         return out
     rows: list[list[str | Flowable]] = []
     for kind, count in sorted(found.items(), key=lambda item: (-item[1], item[0])):
-        rows.append([PROBLEM_LABELS.get(kind, kind), f"{count:,}"])
+        rows.append([PROBLEM_DESCRIPTIONS.get(kind, kind), f"{count:,}"])
     out += [para("Records with problems are left out of every count that follows; the app "
                  "lists each problem with its line."),
             table(rows, [width * 0.75, width * 0.25], header=["Problem", "Found"],

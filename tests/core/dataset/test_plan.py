@@ -102,3 +102,24 @@ def test_the_reference_is_saved_with_the_project(tmp_path: Path) -> None:
     again = project_from_bytes(project_to_bytes(project))
     assert again.dataset == project.dataset
     assert [r.sentence for r in provenance(again)] == [r.sentence for r in provenance(project)]
+
+
+def test_the_reference_keeps_what_the_report_prints(tmp_path: Path) -> None:
+    # 40 good examples, one line that is not JSON, one with an e-mail address, one exact copy.
+    rows = distinct_examples(40)
+    rows.append(rows[0])
+    rows[5]["messages"][0]["content"] += " Write to dana@example.com."
+    dataset = write_jsonl(tmp_path / "tickets.jsonl", rows)
+    with dataset.open("a", encoding="utf-8") as out:
+        out.write("{not json\n")
+    report = inspect(dataset, today=DAY)
+    figures = reference(report, dataset, None).figures
+    assert (figures.records, figures.valid, figures.invalid) == (42, 41, 1)
+    assert (figures.duplicates, figures.good_examples) == (1, 40)
+    assert figures.problems_by_kind == {"not_json": 1}
+    assert figures.pii_kinds == {"email": 1} and figures.pii_examples == 1
+    assert (figures.tokens_mean, figures.tokens_p50, figures.tokens_p95, figures.tokens_max) == (
+        report.tokens.mean, report.tokens.p50, report.tokens.p95, report.tokens.max)
+    assert figures.histogram_counts == report.histogram.counts
+    assert sum(figures.histogram_counts) == 41  # every valid example in one bin
+    assert figures.over_context == 0

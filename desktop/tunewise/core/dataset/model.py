@@ -132,3 +132,45 @@ class SplitResult(_Frozen):
     train: int
     seed: int
     files: dict[str, str]  # "few_shot" / "held_out" / "train" -> path written
+
+
+# Each problem kind in a few words, for the app's table and its filter.
+PROBLEM_LABELS: dict[str, str] = {
+    "not_json": "Not JSON",
+    "not_utf8": "Not UTF-8",
+    "wrong_type": "Wrong type",
+    "missing_key": "Missing field",
+    "unknown_key": "Unknown field",
+    "unknown_role": "Unknown role",
+    "empty_content": "Empty text",
+    "no_assistant": "No answer",
+    "role_order": "Role order",
+    "mixed_format": "Mixed formats",
+    "over_context": "Over context",
+    "too_long": "Line too long",
+    "bad_row": "Bad row",
+}
+
+# Each problem kind in a sentence, for the report.
+PROBLEM_DESCRIPTIONS: dict[str, str] = {
+    "not_json": "Line is not valid JSON",
+    "not_utf8": "Bytes that are not UTF-8 text",
+    "wrong_type": "A field holds the wrong kind of value",
+    "missing_key": "A required field is missing",
+    "unknown_key": "A field the format does not know",
+    "unknown_role": "A message role other than system, user or assistant",
+    "empty_content": "A message or field with no text",
+    "no_assistant": "No answer from the assistant to learn from",
+    "role_order": "Messages in an order training does not accept",
+    "mixed_format": "A record in a different format from the rest of the file",
+    "over_context": "Longer than the model's context window",
+    "too_long": "A line too long to read safely",
+    "bad_row": "A table row that cannot be read (wrong number of columns)",
+}
+
+PII_LABELS: dict[str, str] = {
+    "email": "E-mail addresses",
+    "phone": "Phone numbers",
+    "card": "Payment card numbers (passing the Luhn check)",
+    "iban": "Bank account numbers (IBANs with a valid checksum)",
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -53,7 +54,15 @@ def reference(report: DatasetReport, dataset_path: str | os.PathLike[str],
         duplicates=report.duplicates, near_duplicates=report.near_duplicates,
         good_examples=report.good_examples, training_tokens=report.training_tokens,
         mean_input_tokens=report.mean_input_tokens, mean_output_tokens=report.mean_output_tokens,
-        pii_examples=report.pii.count, encoding=tokens.encoding, approximate=tokens.approximate)
+        pii_examples=report.pii.count, encoding=tokens.encoding, approximate=tokens.approximate,
+        pii_kinds={kind: n for kind, n in report.pii.kinds.items() if n},
+        problems_by_kind=dict(Counter(p.kind for p in report.invalid)),
+        tokens_mean=tokens.mean, tokens_p50=tokens.p50, tokens_p95=tokens.p95,
+        tokens_max=tokens.max, histogram_edges=list(report.histogram.edges[:201]),
+        histogram_counts=list(report.histogram.counts[:200]),
+        labels=({label[:200]: n for label, n in list(report.labels.items())[:50]}
+                if report.labels else None),
+        over_context=report.over_context)
     return DatasetRef(path=stored, name=report.file.name[:200] or "dataset",
                       size=report.file.size, sha256=report.file.sha256, format=report.format,
                       input_column=input_column, output_column=output_column,

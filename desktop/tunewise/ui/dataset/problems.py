@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tunewise.core.dataset.model import Problem
+from tunewise.core.dataset.model import PROBLEM_LABELS, Problem
 from tunewise.ui.fields import plain_label
 
 LINE, KIND, PROBLEM = range(3)
@@ -38,28 +38,11 @@ HEADERS = ("Line", "Kind", "Problem")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # numbers sort as numbers
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # the kind's id, what the filter matches
 
-# Short names for the kinds of problem, for the table's Kind column and its filter.
-KIND_LABELS: dict[str, str] = {
-    "not_json": "Not JSON",
-    "not_utf8": "Not UTF-8",
-    "wrong_type": "Wrong type",
-    "missing_key": "Missing field",
-    "unknown_key": "Unknown field",
-    "unknown_role": "Unknown role",
-    "empty_content": "Empty text",
-    "no_assistant": "No answer",
-    "role_order": "Role order",
-    "mixed_format": "Mixed formats",
-    "over_context": "Over context",
-    "too_long": "Line too long",
-    "bad_row": "Bad row",
-}
-
 Index = QModelIndex | QPersistentModelIndex
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+    return PROBLEM_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 class ProblemsModel(QAbstractTableModel):
@@ -146,7 +129,7 @@ class ProblemsView(QWidget):
         digits = self.fontMetrics().horizontalAdvance("Line 00,000,000")
         header.resizeSection(LINE, digits)
         header.resizeSection(KIND, max(self.fontMetrics().horizontalAdvance(label)
-                                       for label in KIND_LABELS.values()) + 24)
+                                       for label in PROBLEM_LABELS.values()) + 24)
         self.table.sortByColumn(LINE, Qt.SortOrder.AscendingOrder)
         top = QHBoxLayout()
         top.addWidget(self.kinds_label)
