@@ -352,12 +352,12 @@ class MainWindow(QMainWindow):
     def print_report(self) -> None:
         from tunewise.ui.results import report_view
 
-        report_view.print_report(self, self.controller.project)
+        report_view.print_report(self, self.controller.project, self.controller.path)
 
     def preview_report(self) -> None:
         from tunewise.ui.results import report_view
 
-        report_view.preview_report(self, self.controller.project)
+        report_view.preview_report(self, self.controller.project, self.controller.path)
 
     # ---- help ---------------------------------------------------------------------------
 
