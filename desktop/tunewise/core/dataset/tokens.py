@@ -28,6 +28,7 @@ import hashlib
 import lzma
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from tunewise.core.dataset.model import Encoding
@@ -108,6 +109,9 @@ def encoding(name: Encoding = "o200k_base") -> tiktoken.Encoding:
         return made
 
 
+PREFETCH_THREADS = 2
+
+
 class Counter:
     """Counts examples with one encoding; role and name counts are remembered."""
 
@@ -115,9 +119,36 @@ class Counter:
         self.name = name
         self._encode = encoding(name).encode_ordinary
         self._short: dict[str, int] = {}
+        self._ready: dict[str, int] = {}  # counted ahead by `prefetch`, taken once by `text`
+        self._pool: ThreadPoolExecutor | None = None
 
     def text(self, text: str) -> int:
-        return len(self._encode(text)) if text else 0
+        if not text:
+            return 0
+        found = self._ready.pop(text, None)
+        return found if found is not None else len(self._encode(text))
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Count a batch of texts ahead, on the machine's cores: tiktoken's encoder lets go of
+        the interpreter lock, so two threads count twice as fast. `text` then finds them."""
+        texts = [t for t in texts if t and t not in self._ready]
+        if len(texts) < 64:
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=PREFETCH_THREADS,
+                                            thread_name_prefix="tunewise-tokens")
+        encode = self._encode
+        half = len(texts) // 2
+        parts = (texts[:half], texts[half:])
+        for part, counts in zip(parts, self._pool.map(
+                lambda chunk: [len(encode(t)) for t in chunk], parts), strict=True):
+            self._ready.update(zip(part, counts, strict=True))
+
+    def close(self) -> None:
+        self._ready.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
 
     def _small(self, text: str) -> int:
         found = self._short.get(text)
