@@ -80,6 +80,11 @@ def _ranks(name: str) -> dict[bytes, int]:
     return ranks
 
 
+def is_loaded(name: str) -> bool:
+    """Whether the encoding is built already (building one holds Python's lock ~0.15 s)."""
+    return name in _loaded
+
+
 def encoding(name: Encoding = "o200k_base") -> tiktoken.Encoding:
     """The tiktoken Encoding `name`, built from the bundled vocabulary once, then cached."""
     if name not in VOCABULARY_SHA256:

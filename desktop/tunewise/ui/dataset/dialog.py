@@ -95,8 +95,11 @@ class ImportDialog(QDialog):
         self.options: dict[str, Any] = {}  # how the report shown was read
         self.path: Path | None = None  # the file the report shown was read from
         self.pending_split: DatasetSplit | None = None
+        self._warming: Job | None = None
         self._build()
         self.resize(900, 680)
+        self.encoding_combo.currentIndexChanged.connect(lambda _i: self._warm_tokenizer())
+        self._warm_tokenizer()
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -299,6 +302,16 @@ class ImportDialog(QDialog):
         }
 
     # ---- inspecting ---------------------------------------------------------------------
+
+    def _warm_tokenizer(self) -> None:
+        """Build the chosen tokenizer now, on a worker thread, while the user sets options:
+        tiktoken holds Python's lock for ~0.15 s while it builds one, which would otherwise
+        freeze the window at the start of the import."""
+        name = str(self.encoding_combo.currentData())
+        if tokens.is_loaded(name) or (self._warming is not None and self._warming.running()):
+            return
+        self._warming = Job(lambda _progress, _cancel: tokens.encoding(name))  # type: ignore[arg-type]
+        self._warming.start()
 
     def running(self) -> bool:
         return self.job is not None
