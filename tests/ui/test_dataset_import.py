@@ -327,8 +327,16 @@ def test_provenance_names_the_file_and_shows_an_override_beside_the_measurement(
     assert dialog.use_in_plan()
     today = dialog.report.measured_on.isoformat()
     (line,) = provenance(ui)  # every figure measured from the same file: one line
-    assert line.startswith("Good examples (Q4), Training-set tokens")
-    assert f"measured from tickets.jsonl on {today}" in line
+    # (the plan tunes an open model, so the tokens are an o200k approximation)
+    assert line == ("Good examples (Q4), Training-set tokens, input and output tokens of the "
+                    f"fine-tuned approaches: measured from tickets.jsonl on {today} (an o200k "
+                    "approximation)")
+    # The Costs page says it too, where the training-set size and the tokens are edited.
+    costs = ui.window.wizard.page_of("costs")
+    assert costs.training_provenance.text() == (
+        f"Training-set size: measured from tickets.jsonl on {today} (an o200k approximation).")
+    assert (f"Its tokens: measured from tickets.jsonl on {today} (an o200k approximation)."
+            in costs.override_notes["fine_tuning"].text())
     ui.type(Attr("answers", "example_count"), "900")
     typed, others = provenance(ui)  # the typed-over figure now has a line of its own
     assert typed.startswith(

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from tunewise.core.dataset import plan
 from tunewise.core.evaluation import Evaluation
+from tunewise.core.fieldpath import ApproachInput
+from tunewise.core.project import USES_FINE_TUNING as TUNED_APPROACHES
 from tunewise.core.project import DatasetRef
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.dataset.worker import Job, Progress
@@ -24,6 +26,17 @@ from tunewise.ui.fields import plain_label
 from tunewise.ui.theme import NoteBox
 
 StatusKey = tuple[DatasetRef | None, Path | None]
+
+
+def _names(entries: list[plan.Provenance]) -> list[str]:
+    """The figures of one line, the tuned approaches' token sizes said once when all share it."""
+    tokens = [e for e in entries if isinstance(e.field, ApproachInput)]
+    names = [e.label for e in entries if not isinstance(e.field, ApproachInput)]
+    if tokens and len(tokens) == 2 * len(TUNED_APPROACHES):
+        names.append("input and output tokens of the fine-tuned approaches")
+    else:
+        names += [e.label for e in tokens]
+    return names
 
 
 class DatasetSection(QWidget):
@@ -105,9 +118,10 @@ class DatasetSection(QWidget):
     def _evaluated(self, evaluation: Evaluation) -> None:
         # Figures with the same story share a line; an overridden one has a line of its own,
         # in full colour, saying both what was typed and what was measured.
-        lines: dict[tuple[str, bool], list[str]] = {}
+        grouped: dict[tuple[str, bool], list[plan.Provenance]] = {}
         for entry in plan.provenance(evaluation.project):
-            lines.setdefault((entry.sentence, entry.overridden), []).append(entry.label)
+            grouped.setdefault((entry.sentence, entry.overridden), []).append(entry)
+        lines = {key: _names(entries) for key, entries in grouped.items()}
         while len(self.provenance_labels) < len(lines):
             label = plain_label()
             label.setWordWrap(True)

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from tunewise.core import texts
+from tunewise.core.dataset import plan as dataset_plan
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.fieldpath import ApproachInput, Attr, FieldPath, PriceOverride
 from tunewise.core.market import METHOD_NAMES, offering_status
@@ -455,6 +457,14 @@ class CostsPage(ProjectPage):
                         "0 means train once and never again.", integer=True, unit="months"),
         ]
         add_rows(self.training_section.grid, training_fields)
+        # Where a measured training-set size came from (the Q4 page imports the examples).
+        self.training_provenance = QLabel()
+        self.training_provenance.setTextFormat(Qt.TextFormat.PlainText)
+        self.training_provenance.setWordWrap(True)
+        self.training_provenance.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.training_provenance.setVisible(False)
+        self.training_section.grid.addWidget(self.training_provenance,
+                                             self.training_section.grid.rowCount(), 0, 1, -1)
         self.body_layout.addWidget(self.training_section)
 
         self.retrieval_section = Section("Retrieval index: embeddings, corpus, re-indexing")
@@ -488,6 +498,11 @@ class CostsPage(ProjectPage):
         inputs = evaluation.project.costs
         for offering_field in self.offering_fields.values():
             offering_field.show_offering(evaluation)
+        measured = {e.field: e for e in dataset_plan.provenance(evaluation.project)}
+        training = measured.get(Attr("costs", "training", "training_tokens"))
+        self.training_provenance.setText(
+            f"Training-set size: {training.sentence}." if training is not None else "")
+        self.training_provenance.setVisible(training is not None)
         for approach, field in self.model_fields.items():
             field.set_external_error(errors.get(approach, ""))
             index = APPROACHES.index(approach)
@@ -497,8 +512,11 @@ class CostsPage(ProjectPage):
             self.tabs.setTabText(index, name + mark)
             note = self.override_notes[approach]
             if own:
+                origins = sorted({e.sentence for name in ("user_input_tokens", "output_tokens")
+                                  if (e := measured.get(ApproachInput(approach, name)))})
                 note.setText(f"* This approach sets its own {' and '.join(own)} tokens; the "
-                             "others use the workload's.")
+                             "others use the workload's."
+                             + "".join(f" Its tokens: {o}." for o in origins))
                 self.tabs.setTabToolTip(index, f"Overrides the workload: {', '.join(own)}")
             else:
                 self.tabs.setTabToolTip(index, "")
