@@ -121,6 +121,22 @@ class Metadata(Strict):
     modified: Timestamp = Field(default_factory=now_utc)
 
 
+class MeasuredFewShot(Strict):
+    """The few-shot test as Tunewise ran it (core/experiment): it beats a typed score."""
+
+    score: Share
+    low: Share  # the 95% Wilson interval
+    high: Share
+    n: Annotated[int, Field(ge=1, le=1_000_000)]
+    passed: Annotated[int, Field(ge=0, le=1_000_000)]
+    errors: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    scorer: Annotated[str, StringConstraints(max_length=40)]
+    model: ModelRef
+    endpoint_host: Annotated[str, StringConstraints(max_length=255)]
+    measured_on: date
+    cost_usd: Money | None = None
+
+
 class Answers(Strict):
     """The answers to the four questions and the signs for and against fine-tuning."""
 
@@ -136,6 +152,9 @@ class Answers(Strict):
     few_shot_model: ModelRef | None = Field(
         None, description="The model the few-shot test ran on; prompt engineering is costed "
         "on it by default.")
+    few_shot_measured: MeasuredFewShot | None = Field(
+        None, description="The few-shot test as Tunewise ran it; used instead of a typed "
+        "score.")
     # q2 and q3: what kind of gap is it?
     knowledge_gap: bool | None = None
     behavior_gap: bool | None = None
