@@ -121,6 +121,16 @@ class Metadata(Strict):
     modified: Timestamp = Field(default_factory=now_utc)
 
 
+class FewShotFailure(Strict):
+    """One held-out example the model got wrong, kept so the report can show it."""
+
+    input: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_lone_surrogates)]
+    expected: Annotated[str, StringConstraints(max_length=2000),
+                        AfterValidator(_no_lone_surrogates)]
+    output: Annotated[str, StringConstraints(max_length=2000),
+                      AfterValidator(_no_lone_surrogates)]
+
+
 class MeasuredFewShot(Strict):
     """The few-shot test as Tunewise ran it (core/experiment): it beats a typed score."""
 
@@ -135,6 +145,10 @@ class MeasuredFewShot(Strict):
     endpoint_host: Annotated[str, StringConstraints(max_length=255)]
     measured_on: date
     cost_usd: Money | None = None
+    few_shot: Annotated[int, Field(ge=0, le=10_000)] = 20
+    failing: list[FewShotFailure] = Field(
+        default_factory=list, max_length=5,
+        description="A few held-out examples the model failed (texts cut at 2,000 characters).")
 
 
 class Answers(Strict):
