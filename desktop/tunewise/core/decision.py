@@ -8,6 +8,7 @@ for one. Every conclusion carries its reasons; the GUI, the report and the CLI o
 
 from __future__ import annotations
 
+import math
 from typing import Literal, NamedTuple
 
 from tunewise.core import cost_findings, explain, texts
@@ -52,22 +53,64 @@ COMBINATION_RULES: tuple[tuple[Combination, tuple[str, ...]], ...] = (
 
 
 def few_shot_check(answers: Answers, t: Thresholds | None = None) -> FewShotCheck | None:
-    """The 90% rule, when both the experiment's score and the target are known."""
+    """The 90% rule, when the experiment's score and the target are known. A score Tunewise
+    measured itself beats a typed one, and brings its interval: a line inside it is a close
+    call, with the held-out count that would settle it."""
     t = t or FLOWCHART.thresholds
-    if answers.few_shot_score is None or answers.quality_target is None:
+    measured = answers.few_shot_measured
+    typed = answers.few_shot_score
+    if answers.quality_target is None or (measured is None and typed is None):
         return None
-    score, target = answers.few_shot_score, answers.quality_target
+    target = answers.quality_target
+    score = measured.score if measured is not None else typed
+    assert score is not None
     ratio = score / target
     # Rounded so that 72% of an 80% target counts as the 90% it is, not 0.8999999999999999.
     passes = round(ratio, 9) >= t.few_shot_ratio
+    if measured is None:
+        return FewShotCheck(
+            score=score, target=target, ratio=ratio, line=t.few_shot_ratio, passes=passes,
+            explanation=explain.few_shot_arithmetic(score, target, ratio, passes,
+                                                    t.few_shot_ratio))
+    bar = t.few_shot_ratio * target  # the score the line asks for
+    close = measured.low <= bar <= measured.high
+    settle = examples_to_settle(score, bar, measured.n) if close else None
     return FewShotCheck(
-        score=score,
-        target=target,
-        ratio=ratio,
-        line=t.few_shot_ratio,
-        passes=passes,
-        explanation=explain.few_shot_arithmetic(score, target, ratio, passes, t.few_shot_ratio),
-    )
+        score=score, target=target, ratio=ratio, line=t.few_shot_ratio, passes=passes,
+        measured=True, n=measured.n, low=measured.low, high=measured.high, close_call=close,
+        settle_n=settle,
+        explanation=explain.measured_few_shot(measured, target, ratio, passes, t.few_shot_ratio,
+                                              close, settle))
+
+
+def wilson(passed: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a pass rate (95% for z = 1.96)."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = passed / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def examples_to_settle(score: float, bar: float, n: int, limit: int = 100_000) -> int | None:
+    """How many held-out examples a test scoring `score` needs before its 95% interval leaves
+    `bar` on one side; None if even `limit` would not (the score sits on the bar)."""
+
+    def settled(size: int) -> bool:
+        low, high = wilson(score * size, size)
+        return not low <= bar <= high
+
+    if not settled(limit):
+        return None
+    low_n, high_n = n, limit
+    while low_n < high_n:  # the interval narrows as the sample grows
+        mid = (low_n + high_n) // 2
+        if settled(mid):
+            high_n = mid
+        else:
+            low_n = mid + 1
+    return low_n
 
 
 def suggested_signs(project: Project, t: Thresholds,
@@ -214,7 +257,8 @@ def _warnings(project: Project, check: FewShotCheck | None) -> list[Issue]:
         if said_yes != check.passes:
             found.append(Issue(id="few_shot_contradiction",
                                message=explain.warn_few_shot(str(a.few_shot_adequate), check)))
-    if (a.few_shot_score is None) != (a.quality_target is None):
+    has_score = a.few_shot_score is not None or a.few_shot_measured is not None
+    if has_score != (a.quality_target is not None):
         found.append(Issue(id="few_shot_incomplete", message=explain.WARN_FEW_SHOT_INCOMPLETE))
     if check is not None and a.no_eval_criteria:
         found.append(Issue(id="eval_criteria_contradiction",
@@ -254,7 +298,10 @@ def _confidence(
     doubts: list[str] = list(cost_doubts or [])
     if check is None and a.few_shot_adequate == "untested":
         doubts.append(explain.DOUBT_UNTESTED)
-    if check is not None and abs(check.ratio - t.few_shot_ratio) < t.few_shot_close_call:
+    if check is not None and check.measured:
+        if check.close_call:
+            doubts.append(explain.doubt_measured_close_call(check))
+    elif check is not None and abs(check.ratio - t.few_shot_ratio) < t.few_shot_close_call:
         doubts.append(explain.doubt_close_call(check.ratio, t.few_shot_ratio))
     answer_warnings = [w for w in warnings if w.id in explain.ANSWER_WARNINGS]
     if answer_warnings:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from tunewise.core.flowchart import Thresholds
-from tunewise.core.project import Answers, Project
+from tunewise.core.project import Answers, MeasuredFewShot, Project
 from tunewise.core.results import FewShotCheck, Reason, Signal
 from tunewise.core.texts import APPROACH_LABELS, SIGN_LABELS, lower_label, money, percent
 
@@ -467,7 +467,15 @@ def next_steps(
     if check is None and a.few_shot_adequate == "untested":
         steps.append(Reason(id="run_experiment", message=(
             "Run the few-shot test: put your 20 best examples in the prompt, score it on 50 "
-            "examples it has not seen, and compare with your quality target."
+            "examples it has not seen, and compare with your quality target (Run the Few-Shot "
+            "Test on the Q1 page does exactly that against your model)."
+        )))
+    if check is not None and check.close_call:
+        more = (f"score about {check.settle_n:,} held-out examples in all"
+                if check.settle_n is not None else "decide on other grounds")
+        steps.append(Reason(id="settle_few_shot", message=(
+            f"The few-shot test is a close call: {more} before building on its answer; "
+            "at this sample size the score could land on either side of the line."
         )))
     if "no_eval_criteria" in vetoes or a.no_eval_criteria:
         steps.append(Reason(id="define_metrics", message=BLOCKER_LIFT["no_eval_criteria"]))
@@ -625,3 +633,27 @@ def doubt_close_on_cost(row: str, volume: float, turn: float, horizon: int) -> s
     return (f"The cost case is close: at about {turn:,.0f} requests a day (against "
             f"{volume:,.0f} planned) {lower_label(APPROACH_LABELS[row])} and prompt engineering "
             f"cost the same over {horizon:,} days; a little {side} traffic turns the sums.")
+
+
+def measured_few_shot(measured: MeasuredFewShot, target: float, ratio: float, passes: bool,
+                      line: float, close: bool, settle: int | None) -> str:
+    verdict = "at or above" if passes else "below"
+    text = (f"Measured few-shot score {percent(measured.score)} ({measured.passed:,} of "
+            f"{measured.n:,} held-out examples on {measured.model}; 95% interval "
+            f"{percent(measured.low)} to {percent(measured.high)}) ÷ target {percent(target)} = "
+            f"{percent(ratio)} of the target, {verdict} the {percent(line)} line.")
+    if close:
+        text += (f" The line, {percent(line * target)}, lies inside the interval: a close call"
+                 + (f"; about {settle:,} held-out examples would settle it."
+                    if settle is not None else ", and more examples would not settle it."))
+    return text
+
+
+def doubt_measured_close_call(check: FewShotCheck) -> str:
+    assert check.n is not None and check.low is not None and check.high is not None
+    bar = check.line * check.target
+    settle = (f"; about {check.settle_n:,} held-out examples would settle it"
+              if check.settle_n is not None else "")
+    return (f"The few-shot test's 95% interval ({percent(check.low)} to {percent(check.high)} "
+            f"from {check.n:,} examples) contains the {percent(bar)} the line asks for: it "
+            f"could land on either side{settle}.")

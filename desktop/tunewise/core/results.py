@@ -54,6 +54,13 @@ class FewShotCheck(Result):
     line: float  # the share of the target that counts as good enough
     passes: bool
     explanation: str
+    # When Tunewise ran the test itself: the sample and its 95% interval, in score terms.
+    measured: bool = False
+    n: int | None = None
+    low: float | None = None
+    high: float | None = None
+    close_call: bool = False  # the line (line x target) lies inside the interval
+    settle_n: int | None = None  # held-out examples that would settle a close call
 
 
 class Counterfactual(Result):
