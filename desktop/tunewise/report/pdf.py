@@ -33,6 +33,7 @@ from tunewise.report.charts import _fit
 from tunewise.report.context import Context
 from tunewise.report.cost_section import cost_section
 from tunewise.report.dataset_section import dataset_section
+from tunewise.report.experiment_section import experiment_section
 from tunewise.report.fonts import register_fonts
 from tunewise.report.price_sources import price_sources
 from tunewise.report.script import visual
@@ -122,6 +123,7 @@ def _story(ctx: Context) -> list[Flowable]:
     story += sections.signals(ctx)
     story += sections.blockers_and_warnings(ctx)
     story += dataset_section(ctx)
+    story += experiment_section(ctx)
     story += cost_section(ctx)
     story += analysis_sections(ctx)
     story += sections.combination(ctx)
