@@ -70,6 +70,8 @@ class ExperimentResult(_Frozen):
     finished: datetime
     cancelled: bool = False
     examples: list[ExampleResult] = []
+    max_cost_usd: float | None = None  # the cap the run was given
+    stopped_at_cost_cap: bool = False  # the next request would have gone over max_cost_usd
 
     def to_json(self) -> dict[str, Any]:
         """The stable document `tunewise experiment run --json` prints."""
@@ -81,6 +83,7 @@ class ExperimentResult(_Frozen):
             "latency_ms": {"p50": self.latency_p50_ms, "p95": self.latency_p95_ms},
             "model": self.model, "endpoint_host": self.endpoint_host, "scorer": self.scorer,
             "few_shot": self.few_shot, "held_out": self.held_out, "seed": self.seed,
-            "cancelled": self.cancelled,
+            "cancelled": self.cancelled, "max_cost_usd": self.max_cost_usd,
+            "stopped_at_cost_cap": self.stopped_at_cost_cap,
             "examples": [e.model_dump() for e in self.examples],
         }
