@@ -12,13 +12,20 @@
                      [--encoding o200k_base|cl100k_base] [--context-limit N] [--model M] [--json]
     tunewise dataset split FILE --seed N --out DIR [--few-shot 20] [--held-out 50] [--force]
                      [--format F] [--input-column C --output-column C]
+    tunewise experiment run --dataset FILE (--base-url URL | --preset NAME) --model M
+                     [--scorer S] [--scorer-option K=V ...] [--system-prompt FILE]
+                     [--few-shot 20] [--held-out 50] [--seed N] [--concurrency 4]
+                     [--max-cost USD] [--results FILE] [--project PLAN] [--json]
 
 Bad input exits with code 2 and one clear line on stderr, never a traceback: a file that is
 not a project, a dataset that cannot be read as one (missing, a folder or a pipe, empty,
 binary, of no format that can be told; bad lines inside a dataset are reported, not fatal),
 an output that would replace the project, output that cannot be written (a full disk, a
-closed pipe, a terminal encoding that cannot show the plan's text). Text from the
-command line or a file is escaped and shortened before it is echoed.
+closed pipe, a terminal encoding that cannot show the plan's text), an API key the endpoint
+refuses (401/403, naming the endpoint) and an endpoint no request could reach. Text from the
+command line or a file is escaped and shortened before it is echoed. API keys are never taken
+on the command line (other users can read it): TUNEWISE_API_KEY, the provider's variable, or
+the OS keyring.
 """
 
 from __future__ import annotations
@@ -30,15 +37,24 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tunewise import __version__
 
-SUBCOMMANDS = ("evaluate", "report", "schema", "offerings", "prices", "dataset")
+if TYPE_CHECKING:
+    from tunewise.core.experiment.model import ExperimentResult
+
+SUBCOMMANDS = ("evaluate", "report", "schema", "offerings", "prices", "dataset", "experiment")
 # The dataset subcommand's choices, checked when it runs (so building the parser imports
 # nothing); tests/core/dataset/test_cli.py checks they match core.dataset's own lists.
 DATASET_FORMAT_CHOICES = ("chat", "prompt_completion", "alpaca", "sharegpt", "preference", "csv",
                           "tsv")
 ENCODING_CHOICES = ("o200k_base", "cl100k_base")
+# The experiment subcommand's choices, likewise (tests/core/experiment/test_cli.py checks them).
+SCORER_CHOICES = ("exact", "normalised", "contains", "regex", "numeric", "json_valid",
+                  "json_schema", "json_fields", "judge")
+PRESET_CHOICES = ("openai", "azure", "gemini", "together", "fireworks", "mistral", "vllm",
+                  "ollama", "lmstudio", "llama.cpp")
 # Not in --help: a self-check for release builds and CI, not something users need.
 SMOKE_TEST = "--smoke-test"
 EXIT_BAD_INPUT = 2
@@ -133,6 +149,7 @@ def _build_parser() -> argparse.ArgumentParser:
     install.add_argument("file", type=Path)
     actions.add_parser("reset", help="go back to the price data that ships with Tunewise")
     _add_dataset(sub)
+    _add_experiment(sub)
     return parser
 
 
@@ -176,6 +193,51 @@ def _add_dataset(sub: argparse._SubParsersAction[_Parser]) -> None:
     split.add_argument("--seed", type=int, required=True)
     split.add_argument("--out", type=Path, required=True, help="the folder to write to")
     split.add_argument("--force", action="store_true", help="replace existing split files")
+
+
+def _money(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an amount of dollars: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of dollars of at least 0: {text!r}")
+    return value
+
+
+def _add_experiment(sub: argparse._SubParsersAction[_Parser]) -> None:
+    experiment = sub.add_parser("experiment", help="run the few-shot test against a model")
+    actions = experiment.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    run = actions.add_parser("run", help="ask the held-out examples with the few-shot examples "
+                             "in the prompt and score the answers")
+    run.add_argument("--dataset", type=Path, required=True, help="the team's examples file")
+    run.add_argument("--base-url", default=None, help="an OpenAI-compatible endpoint, e.g. "
+                     "https://api.openai.com/v1")
+    run.add_argument("--preset", choices=PRESET_CHOICES, default=None,
+                     help="a known endpoint (its URL and usual key variable)")
+    run.add_argument("--model", required=True)
+    run.add_argument("--scorer", choices=SCORER_CHOICES, default="exact")
+    run.add_argument("--scorer-option", action="append", default=[], metavar="K=V",
+                     help="an option of the scorer, e.g. pattern=... or tolerance=0.5")
+    run.add_argument("--judge-base-url", default=None, help="the judge scorer's endpoint, when "
+                     "not the tested one (key: TUNEWISE_JUDGE_API_KEY or the keyring)")
+    run.add_argument("--system-prompt", type=Path, default=None, help="a file with the "
+                     "system prompt to put first")
+    run.add_argument("--few-shot", type=_count, default=20)
+    run.add_argument("--held-out", type=_positive, default=50)
+    run.add_argument("--seed", type=int, default=0, help="the split's seed (default 0)")
+    run.add_argument("--concurrency", type=_positive, default=4)
+    run.add_argument("--max-cost", type=_money, default=None, help="stop before the run "
+                     "spends more than this many dollars")
+    run.add_argument("--results", type=Path, default=None, help="the results file (default: "
+                     "beside the dataset, named by the settings; the same run resumes it)")
+    run.add_argument("--project", type=Path, default=None,
+                     help="record the measured score in this plan's Q1")
+    run.add_argument("--format", choices=DATASET_FORMAT_CHOICES, default=None)
+    run.add_argument("--input-column", default=None, help="CSV/TSV: the input column")
+    run.add_argument("--output-column", default=None, help="CSV/TSV: the output column")
+    run.add_argument("--json", action="store_true", help="one JSON document on stdout (the "
+                     "estimate goes to stderr)")
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -348,6 +410,158 @@ def _dataset(args: argparse.Namespace) -> int:
     return _emit(report_text(report))
 
 
+def _note(text: str, json_mode: bool) -> None:
+    """A line for the user before the result: stderr in --json mode, so stdout stays one
+    document."""
+    stream = sys.stderr if json_mode else sys.stdout
+    try:
+        stream.write(one_line(text, 1000) + "\n")
+        stream.flush()
+    except (OSError, ValueError, UnicodeEncodeError):
+        pass
+
+
+def _experiment(args: argparse.Namespace) -> int:
+    from tunewise.core.experiment.client import PRESETS, ChatError, check_base_url
+
+    preset = PRESETS.get(args.preset) if args.preset else None
+    base_url = args.base_url or (preset.base_url if preset else None)
+    if base_url is None:
+        return _fail(preset.note if preset and preset.note else
+                     "give the endpoint with --base-url URL or --preset NAME.")
+    options: dict[str, str] = {}
+    for item in args.scorer_option:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            return _fail(f"a scorer option is NAME=VALUE, not {item!r}.")
+        options[name.strip()] = value
+    try:
+        base_url = check_base_url(base_url)
+        judge_url = check_base_url(args.judge_base_url) if args.judge_base_url else None
+        from tunewise.core.experiment.scorers import make_scorer
+
+        make_scorer(args.scorer, options, judge_model=args.model)
+    except ValueError as error:
+        return _fail(f"{error}.")
+    system_prompt = None
+    if args.system_prompt is not None:
+        try:
+            system_prompt = args.system_prompt.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            return _fail(f"cannot read the system prompt {args.system_prompt}: "
+                         f"{getattr(error, 'strerror', None) or error}.")
+    project = None
+    if args.project is not None:
+        from tunewise.core.storage import ProjectFileError, load_project
+
+        try:
+            project = load_project(args.project)
+        except ProjectFileError as error:
+            return _fail(str(error))
+    try:
+        return _run_experiment(args, base_url, judge_url, preset, options, system_prompt,
+                               project)
+    except ChatError as error:
+        return _fail(str(error))
+
+
+def _run_experiment(args: argparse.Namespace, base_url: str, judge_url: str | None,
+                    preset: object, options: dict[str, str], system_prompt: str | None,
+                    project: object) -> int:
+    from datetime import date
+
+    from tunewise.core.dataset.formats import DatasetError
+    from tunewise.core.dataset.tokens import TokenizerError
+    from tunewise.core.experiment import keys, runner
+    from tunewise.core.experiment.client import ChatClient, Preset, endpoint_host
+    from tunewise.core.project import Project
+
+    assert preset is None or isinstance(preset, Preset)
+    assert project is None or isinstance(project, Project)
+    found = keys.find_key(endpoint_host(base_url), preset)
+    judge_key = (keys.find_key(endpoint_host(judge_url), None,
+                               variable=keys.JUDGE_KEY_VARIABLE).key if judge_url else None)
+    try:
+        prepared = runner.prepare(args.dataset, few_shot=args.few_shot, held_out=args.held_out,
+                                  seed=args.seed, system_prompt=system_prompt,
+                                  format=args.format, input_column=args.input_column,
+                                  output_column=args.output_column)
+        guess = runner.estimate_prepared(prepared, args.model, scorer=args.scorer,
+                                         judge_model=options.get("model", args.model))
+    except (DatasetError, TokenizerError, ValueError) as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"{error.filename or args.dataset}: {error.strerror or error}.")
+    money = f"about ${guess.cost_usd:,.4f}" if guess.cost_usd is not None else guess.note
+    _note(f"Estimated: {guess.requests:,} requests, ~{guess.input_tokens:,} input and "
+          f"~{guess.output_tokens:,} output tokens; {money}.", args.json)
+    with ChatClient(base_url, api_key=found.key) as client:
+        judge_client = ChatClient(judge_url, api_key=judge_key) if judge_url else None
+        try:
+            path = args.results or runner.results_file(
+                args.dataset, prepared, client=client, model=args.model, scorer=args.scorer,
+                scorer_options=options, judge_client=judge_client, seed=args.seed,
+                format=args.format, input_column=args.input_column,
+                output_column=args.output_column)
+            result = runner.run(
+                args.dataset, client=client, model=args.model, scorer=args.scorer,
+                scorer_options=options, few_shot=args.few_shot, held_out=args.held_out,
+                seed=args.seed, concurrency=args.concurrency, max_cost=args.max_cost,
+                results_path=path, judge_client=judge_client, system_prompt=system_prompt,
+                format=args.format, input_column=args.input_column,
+                output_column=args.output_column, prepared=prepared)
+        except KeyboardInterrupt:
+            return _fail("interrupted; the answers so far are kept in the results file and "
+                         "the same command resumes.")
+        except (DatasetError, ValueError) as error:
+            return _fail(str(error))
+        except OSError as error:
+            return _fail(f"{error.filename or path}: {error.strerror or error}.")
+        finally:
+            if judge_client is not None:
+                judge_client.close()
+    if result.n == 0 and result.errors:
+        first = next(e.error for e in result.examples if e.error)
+        return _fail(f"no held-out example was answered ({result.errors} errors; the first: "
+                     f"{first}); the results are in {path}.")
+    lines = [f"Results: {path}"]
+    if project is not None and result.n:
+        from tunewise.core.storage import ProjectFileError, save_project
+
+        project.answers.few_shot_measured = runner.measured(result, date.today())
+        project.answers.few_shot_model = args.model
+        try:
+            save_project(project, args.project)
+        except ProjectFileError as error:
+            return _fail(str(error))
+        lines.append(f"Recorded in {args.project} (Q1).")
+    if args.json:
+        text = json.dumps(result.to_json(), indent=2, ensure_ascii=False)
+        return _emit(text if _encodable(text) else json.dumps(result.to_json(), indent=2))
+    return _emit("\n".join(_experiment_lines(result) + lines))
+
+
+def _experiment_lines(result: ExperimentResult) -> list[str]:
+    low, high = result.ci95
+    lines = [f"Few-shot test of {result.model} at {result.endpoint_host}: {result.few_shot} "
+             f"few-shot examples, {result.held_out} held out (seed {result.seed}), scorer "
+             f"{result.scorer}",
+             f"Score: {result.passed} of {result.n} passed = {result.score:.1%} (95% interval "
+             f"{low:.1%} to {high:.1%})",
+             f"Errors: {result.errors} (left out of the score)",
+             f"Tokens: {result.input_tokens:,} in, {result.output_tokens:,} out; cost " + (
+                 f"${result.cost_usd:,.4f}" if result.cost_usd is not None else "unknown "
+                 "(no price for this model)"),
+             f"Latency: p50 {result.latency_p50_ms:,.0f} ms, p95 {result.latency_p95_ms:,.0f} "
+             "ms"]
+    if result.stopped_at_cost_cap:
+        lines.append(f"Stopped at the cost cap of ${result.max_cost_usd:,.2f}: "
+                     f"{result.held_out - len(result.examples)} examples were not asked.")
+    if result.cancelled:
+        lines.append("Cancelled; the same command resumes.")
+    return lines
+
+
 def _smoke_test(extra: list[str]) -> int:
     """Hidden `--smoke-test`: run the real window offscreen on the example (see smoke.py)."""
     if extra:
@@ -383,6 +597,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _prices(args)
     if args.command == "dataset":
         return _dataset(args)
+    if args.command == "experiment":
+        return _experiment(args)
     return _schema()
 
 

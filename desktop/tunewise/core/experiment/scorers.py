@@ -267,10 +267,12 @@ def _judge(opts: dict[str, Any], client: ChatClient | None, model: str | None) -
     if not isinstance(rubric, str) or not rubric.strip():
         raise ValueError("the judge's rubric option is text")
     judge_model = opts.get("model", model)
-    if client is None or not isinstance(judge_model, str) or not judge_model:
-        raise ValueError("the judge scorer needs an endpoint and a model to ask")
+    if not isinstance(judge_model, str) or not judge_model.strip():
+        raise ValueError("the judge scorer needs a model to ask (model=...)")
 
     def score(given: str, expected: str, output: str) -> bool:
+        if client is None:
+            raise ScoreError("the judge has no endpoint to ask")
         try:
             reply = client.complete(judge_model, judge_messages(rubric, given, expected, output))
         except RequestFailed as error:
