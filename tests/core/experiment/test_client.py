@@ -89,10 +89,10 @@ def test_backoff_is_exponential_with_seeded_jitter() -> None:
 
 @pytest.mark.parametrize("status", [401, 403])
 def test_refused_key_stops_at_once_naming_the_endpoint_not_the_key(status: int) -> None:
-    with ChatServer(status=status) as server:
-        with ChatClient(server.base_url, api_key=KEY) as client, \
-                pytest.raises(AuthError) as caught:
-            client.complete(MODEL, ASK)
+    with ChatServer(status=status) as server, \
+            ChatClient(server.base_url, api_key=KEY) as client, \
+            pytest.raises(AuthError) as caught:
+        client.complete(MODEL, ASK)
     assert f"127.0.0.1:{server.port}" in str(caught.value)
     assert KEY not in str(caught.value)
     assert server.requests["hello"] == 1  # not retried
@@ -101,25 +101,25 @@ def test_refused_key_stops_at_once_naming_the_endpoint_not_the_key(status: int) 
 def test_malformed_body_other_4xx_timeout_and_unreachable_are_request_errors() -> None:
     with ChatServer({"hello": "hi"}, slow_seconds=1.0) as server:
         server.fail("hello", "malformed")
-        with ChatClient(server.base_url) as client:
-            with pytest.raises(RequestFailed, match="malformed"):
-                client.complete(MODEL, ASK)
+        with ChatClient(server.base_url) as client, \
+                pytest.raises(RequestFailed, match="malformed"):
+            client.complete(MODEL, ASK)
         server.fail("hello", 404)
         with ChatClient(server.base_url, api_key=KEY) as client:
             with pytest.raises(RequestFailed, match="HTTP 404") as caught:
                 client.complete(MODEL, ASK)
             assert KEY not in str(caught.value)
         server.fail("hello", "slow")
-        with ChatClient(server.base_url, timeout=0.2) as client:
-            with pytest.raises(RequestFailed, match="did not answer in time") as slow:
-                client.complete(MODEL, ASK)
+        with ChatClient(server.base_url, timeout=0.2) as client, \
+                pytest.raises(RequestFailed, match="did not answer in time") as slow:
+            client.complete(MODEL, ASK)
     assert not slow.value.connect
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    with ChatClient(f"http://127.0.0.1:{port}/v1") as client:
-        with pytest.raises(RequestFailed, match="cannot reach") as refused:
-            client.complete(MODEL, ASK)
+    with ChatClient(f"http://127.0.0.1:{port}/v1") as client, \
+            pytest.raises(RequestFailed, match="cannot reach") as refused:
+        client.complete(MODEL, ASK)
     assert refused.value.connect
 
 

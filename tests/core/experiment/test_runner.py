@@ -112,15 +112,14 @@ def test_cancel_keeps_answers_and_the_next_run_resumes(tmp_path: Path) -> None:
         if tick.done == 10:
             cancel.set()
 
-    with ChatServer(answers(), delay=0.02) as server:
-        with ChatClient(server.base_url) as client:
-            first = runner.run(dataset, client=client, model=MODEL, seed=7, concurrency=2,
-                               results_path=results, progress=progress, cancel=cancel)
-            assert first.cancelled and 10 <= len(first.examples) <= 12
-            kept = len(first.examples)
-            assert sum(server.requests.values()) == kept  # in-flight answers were kept too
-            second = runner.run(dataset, client=client, model=MODEL, seed=7, concurrency=2,
-                                results_path=results)
+    with ChatServer(answers(), delay=0.02) as server, ChatClient(server.base_url) as client:
+        first = runner.run(dataset, client=client, model=MODEL, seed=7, concurrency=2,
+                           results_path=results, progress=progress, cancel=cancel)
+        assert first.cancelled and 10 <= len(first.examples) <= 12
+        kept = len(first.examples)
+        assert sum(server.requests.values()) == kept  # in-flight answers were kept too
+        second = runner.run(dataset, client=client, model=MODEL, seed=7, concurrency=2,
+                            results_path=results)
     assert not second.cancelled and second.n == 50
     assert set(server.requests.values()) == {1} and len(server.requests) == 50
     assert ticks[-1].total == 50 and ticks[-1].answered == ticks[-1].done
@@ -207,7 +206,7 @@ def test_results_file_of_other_settings_is_refused(tmp_path: Path) -> None:
     results = tmp_path / "r.jsonl"
     with ChatServer(answers()) as server, ChatClient(server.base_url) as client:
         runner.run(dataset, client=client, model=MODEL, seed=7, held_out=3, results_path=results)
-        with pytest.raises(ResultsFileError, match="other settings .*seed"):
+        with pytest.raises(ResultsFileError, match=r"other settings .*seed"):
             runner.run(dataset, client=client, model=MODEL, seed=8, held_out=3,
                        results_path=results)
 
