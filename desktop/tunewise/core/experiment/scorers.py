@@ -90,7 +90,7 @@ def _number(options: Mapping[str, Any], name: str) -> float:
 def _schema(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         text = value
-        if not value.lstrip().startswith("{"):
+        if not value.lstrip().startswith(("{", "[")):
             try:
                 text = Path(value).read_text(encoding="utf-8")
             except OSError as error:
