@@ -135,6 +135,26 @@ def test_inspects_a_dataset_offline_like_the_source_does(bundle: Path, tmp_path:
         assert bundled["good_examples"] == source["good_examples"]
 
 
+def test_runs_the_few_shot_test_against_a_local_endpoint(bundle: Path, tmp_path: Path) -> None:
+    from tests.chat_server import ChatServer
+
+    data = tmp_path / "examples.jsonl"
+    rows = [{"messages": [{"role": "user", "content": f"q{i}"},
+                          {"role": "assistant", "content": f"a{i}"}]} for i in range(30)]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    # The model answers the first 8 questions right and the rest wrong.
+    with ChatServer({f"q{i}": f"a{i}" for i in range(8)}) as server:
+        result = _run(bundle, "experiment", "run", "--dataset", str(data), "--base-url",
+                      server.base_url, "--model", "local-model", "--few-shot", "5",
+                      "--held-out", "20", "--seed", "1", "--results",
+                      str(tmp_path / "run.jsonl"), "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    held_out = {q for q in server.answered if q.startswith("q")}
+    expected = sum(1 for q in held_out if int(q[1:]) < 8)
+    assert (doc["n"], doc["passed"], doc["errors"]) == (20, expected, 0)
+
+
 def test_bad_input_is_one_line_not_a_traceback(bundle: Path, tmp_path: Path) -> None:
     result = _run(bundle, "evaluate", str(tmp_path / "missing.tunewise"), cwd=tmp_path)
     assert result.returncode == 2
