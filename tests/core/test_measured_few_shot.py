@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 
 from tests.core.helpers import fine_tuning_answers, project_with
-from tunewise.core.decision import assess, examples_to_settle, few_shot_check, wilson
+from tunewise.core.decision import assess, examples_to_settle, few_shot_check
 from tunewise.core.project import Answers, MeasuredFewShot
+from tunewise.core.stats import wilson
 
 
 def measured(passed: int, n: int) -> MeasuredFewShot:

@@ -8,7 +8,6 @@ for one. Every conclusion carries its reasons; the GUI, the report and the CLI o
 
 from __future__ import annotations
 
-import math
 from typing import Literal, NamedTuple
 
 from tunewise.core import cost_findings, explain, texts
@@ -34,6 +33,7 @@ from tunewise.core.results import (
     PathStep,
     Signal,
 )
+from tunewise.core.stats import wilson
 
 __all__ = ["Assessment", "assess", "few_shot_check", "signals", "walk"]
 
@@ -81,16 +81,6 @@ def few_shot_check(answers: Answers, t: Thresholds | None = None) -> FewShotChec
         settle_n=settle,
         explanation=explain.measured_few_shot(measured, target, ratio, passes, t.few_shot_ratio,
                                               close, settle))
-
-
-def wilson(passed: float, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval of a pass rate (95% for z = 1.96)."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = passed / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def examples_to_settle(score: float, bar: float, n: int, limit: int = 100_000) -> int | None:

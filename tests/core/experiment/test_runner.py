@@ -25,7 +25,8 @@ from tunewise.core.dataset.split import split
 from tunewise.core.experiment import runner
 from tunewise.core.experiment.client import AuthError, ChatClient
 from tunewise.core.experiment.journal import ResultsFileError
-from tunewise.core.experiment.runner import Tick, UnreachableError, percentile, wilson
+from tunewise.core.experiment.runner import Tick, UnreachableError
+from tunewise.core.stats import percentile, wilson
 
 
 def held_out_questions(dataset: Path, tmp_path: Path, seed: int) -> list[str]:

@@ -51,6 +51,7 @@ from tunewise.core.dataset.model import (
 from tunewise.core.dataset.pii import PiiTally
 from tunewise.core.dataset.similar import NearDuplicates, Resolved
 from tunewise.core.dataset.tokens import Counter, is_approximate
+from tunewise.core.stats import percentile
 
 MAX_PROBLEMS = 10_000
 HISTOGRAM_BINS = 30
@@ -76,16 +77,6 @@ def _digest(messages: list[Message]) -> bytes:
     parts = "\x1e".join(f"{m['role']}\x1f{m.get('name', '')}\x1f{m['content']}"
                         for m in messages)
     return hashlib.blake2b(parts.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def percentile(values: npt.NDArray[np.int64], q: float) -> float:
-    """The q-th percentile, interpolated linearly between the closest ranks (numpy's default
-    method), without np.percentile: it loads numpy.ma, which the app bundle leaves out."""
-    ordered = np.sort(values)
-    position = q / 100 * (len(ordered) - 1)
-    low = int(np.floor(position))
-    high = min(low + 1, len(ordered) - 1)
-    return float(ordered[low] + (ordered[high] - ordered[low]) * (position - low))
 
 
 BATCH = 512  # records checked before their texts are counted together
@@ -401,7 +392,7 @@ class _Pass:
         counts = np.frombuffer(tally.valid_tokens, dtype=np.int64) if tally.valid_tokens \
             else np.zeros(0, dtype=np.int64)
         if len(counts):
-            p50, p95 = percentile(counts, 50), percentile(counts, 95)
+            p50, p95 = percentile(counts.tolist(), 50), percentile(counts.tolist(), 95)
             stats = TokenStats(encoding=self.encoding, approximate=is_approximate(self.model),
                                total=int(counts.sum()), mean=float(counts.mean()), p50=p50,
                                p95=p95, max=int(counts.max()))

@@ -35,6 +35,7 @@ from tunewise.core.experiment import scorers
 from tunewise.core.experiment.client import AuthError, ChatClient, ChatError, RequestFailed
 from tunewise.core.experiment.journal import Journal, default_path
 from tunewise.core.experiment.model import ExampleResult, ExperimentResult, ScorerId
+from tunewise.core.stats import percentile, wilson
 
 if TYPE_CHECKING:
     from tunewise.core.dataset.model import DatasetFormat
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from tunewise.core.project import MeasuredFewShot
 
 Message = dict[str, str]
-Z95 = 1.96
 UNREACHABLE_AFTER = 3  # requests that all failed to connect before the run gives up
 MAX_CONCURRENCY = 32
 FAILING_KEPT = 5  # failing examples a MeasuredFewShot keeps for the report
@@ -100,28 +100,6 @@ class Tick:
 
 
 Progress = Callable[[Tick], None]
-
-
-def wilson(passed: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of passed / n; (0, 1) when nothing was answered."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = passed / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile, interpolated between closest ranks (numpy's default); 0 if empty."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    position = q / 100 * (len(ordered) - 1)
-    low = math.floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def _turns(messages: list[Message]) -> list[Message]:
