@@ -187,7 +187,26 @@ PAGE_HELP: dict[str, PageHelp] = {
                                       "is still the one last tested here or the new-plan "
                                       "default. A model you chose for prompting yourself "
                                       "stays.",
-        }),
+        },
+        (("Run the Few-Shot Test",
+          "Tunewise can run the experiment itself. It splits your examples file with a seed, "
+          "puts the few-shot examples in the prompt as earlier turns of the conversation, and "
+          "asks your model each held-out example on any OpenAI-compatible endpoint (OpenAI, "
+          "Azure, Gemini, Together, Fireworks, Mistral, or a local server). A scorer you choose "
+          "marks each answer passed or failed; requests the endpoint could not answer are "
+          "errors and are left out of the score. You see the estimated cost first and can set "
+          "a cap. Every answer is kept in Tunewise's own data folder as it arrives, so Cancel "
+          "loses nothing and the next Run with the same settings carries on. Use This Score "
+          "puts the result here in one step you can undo."),
+         ("Measured score",
+          "A score Tunewise measured is used instead of a typed one. It comes with a 95% "
+          "interval: with 50 held-out examples the true pass rate can easily be several points "
+          "either side, so a result near the line is a close call and the assessment says how "
+          "many more examples would settle it."),
+         ("API keys",
+          "The key comes from TUNEWISE_API_KEY, the provider's usual variable, or the system's "
+          "keyring, or you type it. It is never saved in the plan, its recovery copies or the "
+          "report; Remember in keyring keeps it in the system's keyring for that endpoint."))),
     KnowledgePage.key: PageHelp(
         "Is the model wrong because it lacks facts? Retrieval fixes that by looking up your "
         "documents for each question; training is a poor way to teach facts that change.",

@@ -10,15 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QLabel,
-)
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.fieldpath import ApproachInput, Attr, FieldPath
 from tunewise.core.prices import default_catalog
-from tunewise.core.project import ApproachId, default_approaches
+from tunewise.core.project import ApproachId, MeasuredFewShot, default_approaches
 from tunewise.core.results import Assessment
+from tunewise.core.texts import percent
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.fields import (
     ChoiceField,
@@ -28,6 +28,14 @@ from tunewise.ui.fields import (
 from tunewise.ui.wizard.base import ProjectPage
 
 PROMPTING: ApproachId = "prompt_engineering"
+
+
+def measured_words(m: MeasuredFewShot) -> str:
+    """The measured score in one line: what ran, where, when, and its interval."""
+    return (f"Measured by Tunewise: {percent(m.score)} (95% interval {percent(m.low)} to "
+            f"{percent(m.high)}), {m.passed:,} of {m.n:,} held-out examples passed on "
+            f"{m.model} at {m.endpoint_host}, {m.measured_on.isoformat()}; it is used instead "
+            "of a typed score.")
 
 
 class TestedModelField(ModelField):
@@ -110,7 +118,40 @@ class FewShotPage(ProjectPage):
         self.arithmetic.setFont(bold)  # a font, not a style sheet, so palette changes reach it
         self.grid.addWidget(self.arithmetic, self.grid.rowCount(), 0, 1, 3)
 
+        self.run_button = QPushButton("Run the Few-Shot Test…")
+        self.run_button.setToolTip("Ask your model the held-out examples and measure the score")
+        self.run_button.clicked.connect(self.open_experiment)
+        hint = QLabel("Tunewise can run the test itself against any OpenAI-compatible "
+                      "endpoint, with your examples file, and put the measured score here.")
+        hint.setTextFormat(Qt.TextFormat.PlainText)
+        hint.setWordWrap(True)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 8, 0, 0)
+        row.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(hint, 1)
+        box = QWidget()
+        box.setLayout(row)
+        self.grid.addWidget(box, self.grid.rowCount(), 0, 1, 3)
+        self.measured = QLabel()
+        self.measured.setTextFormat(Qt.TextFormat.PlainText)  # a model name: never markup
+        self.measured.setWordWrap(True)
+        self.measured.setAccessibleName("Measured few-shot score")
+        self.measured.setVisible(False)
+        self.grid.addWidget(self.measured, self.grid.rowCount(), 0, 1, 3)
+
+    def extra_mnemonics(self) -> list[QWidget]:
+        return [self.run_button]
+
+    def open_experiment(self) -> QWidget:
+        from tunewise.ui.experiment import open_experiment
+
+        return open_experiment(self, self.controller)
+
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
+        m = evaluation.project.answers.few_shot_measured
+        self.measured.setText(measured_words(m) if m is not None else "")
+        self.measured.setVisible(m is not None)
         check = assessment.few_shot_check
         if check is not None:
             self.arithmetic.setText(check.explanation)
