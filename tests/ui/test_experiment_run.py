@@ -170,6 +170,8 @@ def test_use_this_score_sets_the_measured_score_in_one_undo_step(
     assert m.few_shot == 5
     assert len(m.failing) == min(5, 10 - passed)
     assert c.project.answers.few_shot_model == "team-model"
+    # A new plan's prompting is on the default model, so it follows (as typing the model does).
+    assert c.project.costs.approach("prompt_engineering").model == "team-model"
     assert c.undo_stack.index() == steps + 1
     # The Q1 page shows it.
     page = ui.window.wizard.page_of("q1")
@@ -178,6 +180,7 @@ def test_use_this_score_sets_the_measured_score_in_one_undo_step(
     c.undo_stack.undo()
     assert c.project.answers.few_shot_measured is None
     assert c.project.answers.few_shot_model == before.answers.few_shot_model
+    assert c.project.costs == before.costs
     assert not page.measured.isVisibleTo(page)
 
 
@@ -254,3 +257,18 @@ def test_the_typed_key_is_not_in_the_saved_plan(ui: Any, examples: Path, server:
     for path in user_data_dir().parent.rglob("*"):
         if path.is_file():
             assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_remember_in_keyring_keeps_the_typed_key_for_the_endpoint_only(
+        ui: Any, examples: Path, server: ChatServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tunewise.core.experiment import keys
+
+    kept: list[tuple[str, str]] = []
+    monkeypatch.setattr(keys, "remember", lambda host, key: kept.append((host, key)))
+    dialog = open_dialog(ui)
+    set_up(dialog, examples, server)
+    run_in(ui, dialog)
+    assert kept == []  # not ticked: nothing kept
+    dialog.remember_box.setChecked(True)
+    run_in(ui, dialog)
+    assert kept == [(host(server), KEY)]

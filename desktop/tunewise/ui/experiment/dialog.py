@@ -67,7 +67,6 @@ PROGRESS_STEPS = 1000
 POLL_MS = 100  # answers reach the table ten times a second
 ESTIMATE_DELAY_MS = 300
 MEASURED = Attr("answers", "few_shot_measured")
-TESTED_MODEL = Attr("answers", "few_shot_model")
 
 
 def results_folder() -> Path:
@@ -714,9 +713,11 @@ class ExperimentDialog(QDialog):
         if self.run_result is None:
             return False
         measured = runner.measured(self.run_result, today or date.today())
-        message = self.controller.set_values(
-            [(MEASURED, measured), (TESTED_MODEL, self.run_result.model)],
-            "Use the few-shot test's score")
+        from tunewise.ui.wizard.few_shot import tested_model_changes
+
+        changes = tested_model_changes(self.controller.project, self.run_result.model)
+        message = self.controller.set_values([(MEASURED, measured), *changes],
+                                             "Use the few-shot test's score")
         if message:
             self._show_error(message)
             return False

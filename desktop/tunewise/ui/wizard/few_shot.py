@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.fieldpath import ApproachInput, Attr, FieldPath
 from tunewise.core.prices import default_catalog
-from tunewise.core.project import ApproachId, MeasuredFewShot, default_approaches
+from tunewise.core.project import ApproachId, MeasuredFewShot, Project, default_approaches
 from tunewise.core.results import Assessment
 from tunewise.core.texts import percent
 from tunewise.ui.controller import ProjectController
@@ -28,6 +28,18 @@ from tunewise.ui.fields import (
 from tunewise.ui.wizard.base import ProjectPage
 
 PROMPTING: ApproachId = "prompt_engineering"
+
+
+def tested_model_changes(project: Project, tested: str) -> list[tuple[FieldPath, Any]]:
+    """Naming the tested model in one step (the few-shot test's Use This Score): prompting
+    follows it, as it does when typed, while it is on the model tested before or the default."""
+    path, prompting = Attr("answers", "few_shot_model"), ApproachInput(PROMPTING, "model")
+    changes: list[tuple[FieldPath, Any]] = [(path, tested)]
+    if prompting.read(project) in (path.read(project), default_approaches()[PROMPTING].model):
+        changes.append((prompting, tested))
+        if ApproachInput(PROMPTING, "provider").read(project) is not None:
+            changes.append((ApproachInput(PROMPTING, "provider"), None))
+    return changes
 
 
 def measured_words(m: MeasuredFewShot) -> str:
