@@ -11,7 +11,9 @@ offering and the advanced sections open; the plan moved onto an offering that cl
 the horizon (the forced move under the table and on the chart); and the offering chooser and
 the Show Offerings window (a closing row, then a closed one, selected); the Import Examples
 dialog's summary, problems and token histogram, its split options, and the Q4 page with measured
-figures (one typed over) and with the examples file gone. The light dashboard is also saved as
+figures (one typed over) and with the examples file gone; the Run the Few-Shot Test dialog
+after a run (with failing examples and an error), its scorer options, and the Q1 page with the
+measured score. The light dashboard is also saved as
 OUT_DIR/dashboard.png for the README.
 """
 
@@ -59,6 +61,7 @@ def capture_pages(app: Any, window: Any, out: Path) -> list[Path]:
     dashboard.chart.image(1600).save(str(out / "chart-export.png"))  # as Export > PNG writes it
     capture_market(app, window, out, len(written) + 1)
     capture_dataset(app, window, out)
+    capture_experiment(app, window, out)
     return written
 
 
@@ -139,6 +142,71 @@ def capture_dataset(app: Any, window: Any, out: Path) -> None:
         while c.undo_stack.index() > steps:
             c.undo_stack.undo()
         settle(app)
+
+
+def sample_run() -> Any:
+    """A finished few-shot run as the core returns it: 52 held out, 2 of them errors."""
+    from datetime import UTC, datetime
+
+    from tunewise.core.experiment.model import ExampleResult, ExperimentResult
+
+    examples = []
+    for i in range(52):
+        question = (f"Ticket {1000 + i}: my invoice for March shows a charge I do not "
+                    "recognise, and the refund I was promised last week has not arrived yet.")
+        expected = "billing_refund" if i % 3 else "billing_dispute"
+        if i in (7, 31):
+            examples.append(ExampleResult(index=i, line=i + 1, input=question,
+                                          expected=expected, output=None, passed=None,
+                                          error="api.example.com did not answer in time"))
+            continue
+        passed = i % 4 != 1 or i > 40
+        output = expected if passed else "account_access"
+        examples.append(ExampleResult(index=i, line=i + 1, input=question, expected=expected,
+                                      output=output, passed=passed, input_tokens=1800,
+                                      output_tokens=4, latency_ms=420.0))
+    from tunewise.core.experiment.runner import wilson
+
+    n = sum(1 for e in examples if e.passed is not None)
+    passed = sum(1 for e in examples if e.passed)
+    return ExperimentResult(n=n, passed=passed, score=passed / n, ci95=wilson(passed, n),
+                            errors=2, input_tokens=93_600, output_tokens=208, cost_usd=0.0142,
+                            latency_p50_ms=420.0, latency_p95_ms=910.0, model="gpt-4o-mini",
+                            endpoint_host="api.openai.com", scorer="exact", few_shot=20,
+                            held_out=52, seed=7, started=datetime(2026, 11, 29, 9, tzinfo=UTC),
+                            finished=datetime(2026, 11, 29, 9, 1, tzinfo=UTC),
+                            examples=examples)
+
+
+def capture_experiment(app: Any, window: Any, out: Path) -> None:
+    """The few-shot test dialog after a run, the failed rows, a scorer's options, and Q1
+    with the measured score."""
+    from datetime import date
+
+    window.wizard.show_page("q1")
+    dialog = window.wizard.page_of("q1").open_experiment()
+    dialog.resize(960, 820)
+    dialog.url_edit.setText("https://api.openai.com/v1")
+    dialog.model_combo.setCurrentText("gpt-4o-mini")
+    dialog.estimate_label.setText("52 requests, about 93,812 tokens: about $0.0142.")
+    dialog._finished(sample_run(), "")  # as the worker reports a finished run
+    settle(app)
+    dialog.grab().save(str(out / "experiment-results.png"))
+    dialog.results.show_only("failed")
+    dialog.scorer_combo.setCurrentIndex(dialog.scorer_combo.findData("judge"))
+    settle(app)
+    dialog.grab().save(str(out / "experiment-failed-judge.png"))
+    dialog.results.show_only("all")
+    dialog.scorer_combo.setCurrentIndex(dialog.scorer_combo.findData("exact"))
+    c = window.controller
+    steps = c.undo_stack.index()
+    dialog.use_score(date(2026, 11, 29))
+    dialog.close()
+    settle(app)
+    window.grab().save(str(out / "q1-measured.png"))
+    while c.undo_stack.index() > steps:
+        c.undo_stack.undo()
+    settle(app)
 
 
 def capture_market(app: Any, window: Any, out: Path, index: int) -> None:
