@@ -165,7 +165,7 @@ def sample_run() -> Any:
         examples.append(ExampleResult(index=i, line=i + 1, input=question, expected=expected,
                                       output=output, passed=passed, input_tokens=1800,
                                       output_tokens=4, latency_ms=420.0))
-    from tunewise.core.experiment.runner import wilson
+    from tunewise.core.stats import wilson
 
     n = sum(1 for e in examples if e.passed is not None)
     passed = sum(1 for e in examples if e.passed)
