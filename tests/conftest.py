@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,10 @@ import pytest
 from tunewise.core.project import Project
 from tunewise.core.storage import load_project
 from tunewise.paths import example_project
+
+# No test reads or writes the machine's own keyring (nor waits on a desktop keyring service):
+# keyring's null back-end finds nothing and stores nothing; tests that need one set their own.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

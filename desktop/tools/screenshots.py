@@ -27,6 +27,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+# Screenshots never touch the machine's keyring (a locked one would wait for a password).
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
 WIDTH, HEIGHT = 1280, 800
 SCALE_ENV = "TUNEWISE_SCREENSHOT_ONLY"
 
