@@ -152,6 +152,26 @@ def test_a_run_fills_the_table_and_the_pass_rate(ui: Any, examples: Path, server
     assert dialog_log.of("confirm") == []
 
 
+def test_a_system_prompt_file_opens_every_request(ui: Any, examples: Path, server: ChatServer,
+                                                  tmp_path: Path) -> None:
+    prompt = tmp_path / "system.txt"
+    prompt.write_text("You answer Acme tickets in one line.", encoding="utf-8")
+    dialog = open_dialog(ui)
+    set_up(dialog, examples, server, held_out=4)
+    dialog.prompt_edit.setText(str(prompt))
+    run_in(ui, dialog)
+    assert dialog.error.text() == ""
+    assert len(server.bodies) == 4
+    for body in server.bodies:
+        first, *turns = body["messages"]
+        assert first == {"role": "system", "content": "You answer Acme tickets in one line."}
+        assert [t["role"] for t in turns[:4]] == ["user", "assistant", "user", "assistant"]
+    prompt.write_bytes(b"\xff\xfe not text")
+    ui.qtbot.mouseClick(dialog.run_button, Qt.MouseButton.LeftButton)
+    assert not dialog.running()
+    assert dialog.error.text() == "The system prompt: system.txt is not UTF-8 text."
+
+
 def test_use_this_score_sets_the_measured_score_in_one_undo_step(
         ui: Any, examples: Path, server: ChatServer) -> None:
     dialog = open_dialog(ui)

@@ -83,6 +83,9 @@ def results_digest(settings: dict[str, Any], dataset_sha256: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+PROMPT_LIMIT = 200 * 1024  # bytes of a system prompt file
+
+
 class ExperimentDialog(QDialog):
     """The few-shot test for one window's plan (see `open_experiment`)."""
 
@@ -123,6 +126,13 @@ class ExperimentDialog(QDialog):
         self.file_edit.setPlaceholderText("The .jsonl, .csv or .tsv file of your examples")
         self.choose_button = QPushButton("C&hoose…")
         self.choose_button.clicked.connect(self.choose_file)
+        self.prompt_edit = QLineEdit()
+        self.prompt_edit.setAccessibleName("System prompt file")
+        self.prompt_edit.setPlaceholderText("Optional: a text file with the system prompt")
+        self.prompt_edit.editingFinished.connect(self._schedule_estimate)
+        self.prompt_button = QPushButton("Choose…")
+        self.prompt_button.setAccessibleName("Choose the system prompt file")
+        self.prompt_button.clicked.connect(self.choose_prompt)
         self.preset_combo = QComboBox()
         self.preset_combo.setAccessibleName("Endpoint preset")
         for name, preset in chat.PRESETS.items():
@@ -208,6 +218,7 @@ class ExperimentDialog(QDialog):
         grid = QGridLayout()
         rows: list[tuple[str, QWidget, QWidget | None]] = [
             ("E&xamples:", self.file_edit, self.choose_button),
+            ("S&ystem prompt:", self.prompt_edit, self.prompt_button),
             ("End&point:", self.preset_combo, None),
             ("&Base URL:", self.url_edit, None),
             ("&Model:", self.model_combo, None),
@@ -329,6 +340,31 @@ class ExperimentDialog(QDialog):
             self.file_edit.setText(str(path))
             self._schedule_estimate()
 
+    def choose_prompt(self) -> None:
+        folder = str(places.start_folder(self.controller.path))
+        path = dialogs.open_file_name(self, "System prompt", folder,
+                                      "Text files (*.txt *.md);;All files (*)")
+        if path is not None:
+            self.prompt_edit.setText(str(path))
+            self._schedule_estimate()
+
+    def system_prompt(self) -> str | None:
+        """The system prompt file's text, None when no file is named; raises ValueError with a
+        plain message when it cannot be read."""
+        text = self.prompt_edit.text().strip()
+        if not text:
+            return None
+        path = Path(text)
+        try:
+            if path.stat().st_size > PROMPT_LIMIT:
+                raise ValueError(f"{path.name} is over {PROMPT_LIMIT // 1024} KB; a system "
+                                 "prompt that long is not what the test is for")
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{path.name} is not UTF-8 text") from None
+        except OSError as error:
+            raise ValueError(f"cannot read {path.name}: {error.strerror or error}") from None
+
     def choose_schema(self) -> None:
         folder = str(places.start_folder(self.controller.path))
         path = dialogs.open_file_name(self, "JSON Schema for the answers", folder, SCHEMA_FILTER)
@@ -439,7 +475,13 @@ class ExperimentDialog(QDialog):
         options = self.scorer_options()
         if options is None:
             return None
+        try:
+            prompt = self.system_prompt()
+        except ValueError as error:
+            self._show_error(f"The system prompt: {error}.")
+            return None
         return {
+            "system_prompt": prompt,
             "dataset_path": Path(text), "base_url": base_url, "model": model,
             "scorer": str(self.scorer_combo.currentData()), "scorer_options": options,
             "few_shot": self.few_shot_spin.value(), "held_out": self.held_out_spin.value(),
@@ -459,7 +501,7 @@ class ExperimentDialog(QDialog):
 
             prepared = runner.prepare(settings["dataset_path"], few_shot=settings["few_shot"],
                                       held_out=settings["held_out"], seed=settings["seed"],
-                                      cancel=cancel)
+                                      system_prompt=settings["system_prompt"], cancel=cancel)
             judge = settings["model"] if settings["scorer"] == "judge" else None
             return prepared, runner.estimate_prepared(prepared, settings["model"],
                                                       scorer=settings["scorer"],
@@ -475,7 +517,11 @@ class ExperimentDialog(QDialog):
             self._estimating = None
         if not text or not model or self.job is not None:
             return
-        settings = {"dataset_path": Path(text), "model": model,
+        try:
+            prompt = self.system_prompt()
+        except ValueError:
+            prompt = None  # said when the run is asked for; the estimate goes without it
+        settings = {"dataset_path": Path(text), "model": model, "system_prompt": prompt,
                     "scorer": str(self.scorer_combo.currentData()),
                     "few_shot": self.few_shot_spin.value(),
                     "held_out": self.held_out_spin.value(), "seed": self.seed_spin.value()}
