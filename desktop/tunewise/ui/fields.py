@@ -176,6 +176,19 @@ class Field:
                                                 self.name())
         finally:
             self._writing = False
+        self._written(message)
+
+    def write_many(self, changes: Sequence[tuple[FieldPath, Any]], merge: bool = False) -> None:
+        """Write this field's value with others it brings along, as one undo step."""
+        self._writing = True
+        try:
+            message = self.controller.set_values(changes, f"Edit {self.label_text()}",
+                                                 {self.path: self.name()}, merge=merge)
+        finally:
+            self._writing = False
+        self._written(message)
+
+    def _written(self, message: str | None) -> None:
         if message:
             self.refuse(message)
         else:
@@ -225,7 +238,36 @@ class Field:
         self.controller.seal()
 
 
-class NumberField(Field):
+class LineField(Field):
+    """A field typed in a line edit whose text is parsed (`_parse`) before it goes in."""
+
+    line: QLineEdit
+
+    def _parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def _edited(self, text: str) -> None:
+        try:
+            value = self._parse(text)
+        except ParseError as error:
+            self.refuse(str(error))
+            return
+        self.write(value)
+
+    def text_input(self) -> QWidget | None:
+        return self.line
+
+    def shown_text(self) -> str:
+        return self.line.text()
+
+    def shows(self, value: Any) -> bool:
+        try:
+            return bool(self._parse(self.line.text()) == value)
+        except ParseError:
+            return False
+
+
+class NumberField(LineField):
     """A number typed in the user's locale.
 
     A percent sign is understood on fractions and `k`/`M` on fields that reach a million,
@@ -262,19 +304,8 @@ class NumberField(Field):
         else:
             self.editor = self.line
 
-    def text_input(self) -> QWidget | None:
-        return self.line
-
     def _parse(self, text: str) -> float | int | None:
         return parse_number(text, self.kind, self.title())
-
-    def _edited(self, text: str) -> None:
-        try:
-            value = self._parse(text)
-        except ParseError as error:
-            self.refuse(str(error))
-            return
-        self.write(value)
 
     def finished(self) -> None:
         super().finished()
@@ -283,17 +314,8 @@ class NumberField(Field):
             # "50k" was taken as 50,000: show the number the plan now holds.
             self.load(self.path.read(self.controller.project))
 
-    def shown_text(self) -> str:
-        return self.line.text()
-
     def describe(self, value: Any) -> str:
         return " ".join(p for p in (format_number(value, self.integer), self.unit) if p)
-
-    def shows(self, value: Any) -> bool:
-        try:
-            return bool(self._parse(self.line.text()) == value)
-        except ParseError:
-            return False
 
     def load(self, value: Any) -> None:
         self.line.setText(format_number(value, self.integer))
@@ -495,7 +517,7 @@ class ModelField(Field):
         self.combo.setEditText(value or "")
 
 
-class DateField(Field):
+class DateField(LineField):
     """A day typed as 2027-01-31 (ISO, the same in every locale); empty means `empty_means`.
 
     Text that is not a date is refused like a number out of range: the plan keeps its day.
@@ -523,28 +545,8 @@ class DateField(Field):
             raise ParseError(f"{self.title()} must be a day written as year-month-day, such as "
                              f"2027-01-31, or left empty.") from None
 
-    def _edited(self, text: str) -> None:
-        try:
-            value = self._parse(text)
-        except ParseError as error:
-            self.refuse(str(error))
-            return
-        self.write(value)
-
-    def text_input(self) -> QWidget | None:
-        return self.line
-
-    def shown_text(self) -> str:
-        return self.line.text()
-
     def describe(self, value: Any) -> str:
         return value.isoformat() if isinstance(value, date) else str(value)
-
-    def shows(self, value: Any) -> bool:
-        try:
-            return bool(self._parse(self.line.text()) == value)
-        except ParseError:
-            return False
 
     def load(self, value: Any) -> None:
         self.line.setText(value.isoformat() if isinstance(value, date) else "")

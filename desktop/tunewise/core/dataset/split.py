@@ -24,7 +24,7 @@ from typing import BinaryIO
 from tunewise.core.dataset import formats
 from tunewise.core.dataset.checks import Message, check_record, check_row
 from tunewise.core.dataset.formats import DatasetError, decode_line, open_dataset, parse_json
-from tunewise.core.dataset.inspect import Progress, scan
+from tunewise.core.dataset.inspect import Progress, Scan, scan
 from tunewise.core.dataset.model import DatasetFormat, SplitResult
 
 SPLITS = ("few_shot", "held_out", "train")
@@ -34,6 +34,27 @@ def split_names(fmt: DatasetFormat) -> dict[str, str]:
     """The file name of each split for a file of format `fmt`."""
     extension = {"csv": ".csv", "tsv": ".tsv"}.get(fmt, ".jsonl")
     return {name: f"{name}{extension}" for name in SPLITS}
+
+
+def _good_examples(source: Path, few_shot: int, held_out: int, spare: int, cancelled: str, *,
+                   format: DatasetFormat | None, input_column: str | None,
+                   output_column: str | None, progress: Progress | None,
+                   cancel: threading.Event | None) -> Scan:
+    """The file read for its good examples, refusing when there are too few: the few-shot and
+    held-out examples, and `spare` more (one to train on, for a split)."""
+    if few_shot < 0 or held_out < 0:
+        raise DatasetError("the few-shot and held-out sizes cannot be negative")
+    found = scan(source, format=format, input_column=input_column,
+                 output_column=output_column, progress=progress, cancel=cancel, collect=True)
+    if found.report.cancelled:
+        raise DatasetError(cancelled)
+    needed = few_shot + held_out + spare
+    if len(found.good_ranges) < needed:
+        raise DatasetError(
+            f"{source.name} has {len(found.good_ranges):,} good examples; {few_shot:,} "
+            f"few-shot and {held_out:,} held-out examples need at least {needed:,}"
+            + (" (one left to train on)" if spare else ""))
+    return found
 
 
 def split(path: str | Path, *, few_shot: int = 20, held_out: int = 50, seed: int,
@@ -46,19 +67,12 @@ def split(path: str | Path, *, few_shot: int = 20, held_out: int = 50, seed: int
     Raises DatasetError when the file cannot be read, has fewer good examples than
     few_shot + held_out + 1, or a target file exists and `force` is not given.
     """
-    if few_shot < 0 or held_out < 0:
-        raise DatasetError("the few-shot and held-out sizes cannot be negative")
     source = Path(path)
-    found = scan(source, format=format, input_column=input_column,
-                 output_column=output_column, progress=progress, cancel=cancel, collect=True)
-    if found.report.cancelled:
-        raise DatasetError("the split was cancelled; nothing was written")
+    found = _good_examples(source, few_shot, held_out, 1,
+                           "the split was cancelled; nothing was written", format=format,
+                           input_column=input_column, output_column=output_column,
+                           progress=progress, cancel=cancel)
     good = found.good_ranges
-    needed = few_shot + held_out + 1
-    if len(good) < needed:
-        raise DatasetError(
-            f"{source.name} has {len(good):,} good examples; {few_shot:,} few-shot and "
-            f"{held_out:,} held-out examples need at least {needed:,} (one left to train on)")
     folder = Path(out_dir)
     names = split_names(found.report.format)
     targets = {name: folder / file for name, file in names.items()}
@@ -112,18 +126,11 @@ def draw(path: str | Path, *, few_shot: int = 20, held_out: int = 50, seed: int,
 
     Raises DatasetError as `split` does.
     """
-    if few_shot < 0 or held_out < 0:
-        raise DatasetError("the few-shot and held-out sizes cannot be negative")
     source = Path(path)
-    found = scan(source, format=format, input_column=input_column,
-                 output_column=output_column, progress=progress, cancel=cancel, collect=True)
-    if found.report.cancelled:
-        raise DatasetError("reading the examples was cancelled")
+    found = _good_examples(source, few_shot, held_out, 0, "reading the examples was cancelled",
+                           format=format, input_column=input_column,
+                           output_column=output_column, progress=progress, cancel=cancel)
     good = found.good_ranges
-    if len(good) < few_shot + held_out:
-        raise DatasetError(
-            f"{source.name} has {len(good):,} good examples; {few_shot:,} few-shot and "
-            f"{held_out:,} held-out examples need at least {few_shot + held_out:,}")
     chosen = _choose(len(good), few_shot, held_out, seed)
     fmt = found.report.format
     columns = None

@@ -185,17 +185,8 @@ class OfferingField(ModelField):
                 model, provider, deployment) is not None:
             super().write(value)
             return
-        self._writing = True
-        try:
-            message = self.controller.set_values(
-                ((self.path, value), (self.provider_path, None), (self.deployment_path, None)),
-                f"Edit {self.label_text()}", {self.path: self.name()})
-        finally:
-            self._writing = False
-        if message:
-            self.refuse(message)
-        else:
-            self.show_error("")
+        self.write_many(((self.path, value), (self.provider_path, None),
+                         (self.deployment_path, None)))
 
     def choose(self) -> bool:
         """Pick an offering in the catalogue dialog; True if the plan now runs on it."""

@@ -80,16 +80,7 @@ class TestedModelField(ModelField):
             changes.append((self.prompting, tested or prompting))
             if self.prompting_provider.read(project) is not None:
                 changes.append((self.prompting_provider, None))  # the old model's provider
-        self._writing = True
-        try:
-            message = self.controller.set_values(changes, f"Edit {self.label_text()}",
-                                                 {self.path: self.name()}, merge=True)
-        finally:
-            self._writing = False
-        if message:
-            self.refuse(message)
-        else:
-            self.show_error("")
+        self.write_many(changes, merge=True)
 
     def finished(self) -> None:
         self._run_start = None
