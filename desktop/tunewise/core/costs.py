@@ -35,6 +35,7 @@ from tunewise.core.market import CacheRule, Offering
 from tunewise.core.prices import (
     FineTunePrices,
     InferencePrices,
+    OfferingClosed,
     PriceCatalog,
     PriceError,
     default_catalog,
@@ -128,6 +129,8 @@ class CostReport:
     errors: dict[ApproachId, str]
     prices_as_of: str
     start_date: date = date(2026, 1, 1)
+    # Approaches whose offering or model had closed before the plan starts (among `errors`).
+    closed: frozenset[ApproachId] = frozenset()
     stale_prices: tuple[tuple[str, date, int], ...] = ()  # (what, as of, age in days)
     inference_as_of: date | None = None
     offerings_as_of: date | None = None
@@ -400,10 +403,10 @@ def _refuse_closed(catalog: PriceCatalog, o: Offering, start: date) -> None:
     instead = (f" Choose an open offering, such as {_offering_label(catalog, alternative)}."
                if alternative else " Choose an open offering.")
     if o.inference_until is not None and o.inference_until < start:
-        raise PriceError(f"{label} stopped answering on {o.inference_until.isoformat()}, "
+        raise OfferingClosed(f"{label} stopped answering on {o.inference_until.isoformat()}, "
                          f"before this plan starts ({start.isoformat()}).{instead}")
     if o.new_training_until is not None and o.new_training_until < start:
-        raise PriceError(f"{label} took its last new training jobs on "
+        raise OfferingClosed(f"{label} took its last new training jobs on "
                          f"{o.new_training_until.isoformat()}, before this plan starts "
                          f"({start.isoformat()}).{instead}")
 
@@ -421,7 +424,7 @@ def _inference_plans(approach: ApproachId, inputs: CostInputs, catalog: PriceCat
     replacement = life.replacement
     if last < 0:
         instead = f" Choose its replacement, {replacement}." if replacement else ""
-        raise PriceError(f"{spec.model} was retired on {life.retires.isoformat()}, before this "
+        raise OfferingClosed(f"{spec.model} was retired on {life.retires.isoformat()}, before this "
                          f"plan starts ({start.isoformat()}).{instead}")
     if last >= inputs.horizon_days:
         return plans, [], []
@@ -648,6 +651,7 @@ def compute_costs(
     volume = request_volume(inputs)
     results: dict[ApproachId, ApproachCost] = {}
     errors: dict[ApproachId, str] = {}
+    closed: set[ApproachId] = set()
     for approach in APPROACHES:
         try:
             results[approach] = _approach_cost(approach, inputs, catalog, volume, start)
@@ -655,6 +659,8 @@ def compute_costs(
             if strict:
                 raise
             errors[approach] = str(error)
+            if isinstance(error, OfferingClosed):
+                closed.add(approach)
     break_even = []
     names = list(results)
     for i, a in enumerate(names):
@@ -675,6 +681,7 @@ def compute_costs(
         approaches=results,
         break_even=break_even,
         errors=errors,
+        closed=frozenset(closed),
         prices_as_of=catalog.as_of,
         start_date=start,
         stale_prices=tuple(catalog.stale(on)),

@@ -451,8 +451,7 @@ def _cost_issues(project: Project, v: _Verdict, row: ApproachId | None, costs: C
                 id=f"offering_{finding.kind}" if tuned else "model_retires",
                 message=explain.lifecycle_message(finding),
                 lift=explain.lifecycle_lift(finding)))
-    if row is not None and considered and row in costs.errors and \
-            explain.is_closed_error(costs.errors[row]):
+    if row is not None and considered and row in costs.closed:
         blockers.append(Issue(id="offering_closed", message=costs.errors[row],
                               lift=explain.LIFT_OFFERING_CLOSED))
     if costs.stale_prices:

@@ -590,10 +590,6 @@ def lifecycle_lift(finding: Lifecycle) -> str:
     return "Choose an offering or model that stays open over the plan's horizon."
 
 
-def is_closed_error(message: str) -> bool:
-    return "before this plan starts" in message
-
-
 LIFT_OFFERING_CLOSED = "Choose an open offering for fine-tuning on the Costs page."
 LIFT_STALE = ("Update the prices (Prices menu, or `tunewise prices update`), or install a newer "
               "offerings catalogue.")

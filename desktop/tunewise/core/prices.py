@@ -36,6 +36,10 @@ class PriceError(ValueError):
     """A price Tunewise needs is not known; the message names the model and the price."""
 
 
+class OfferingClosed(PriceError):
+    """The offering or model had closed before the plan starts: it cannot be costed at all."""
+
+
 @dataclass(frozen=True)
 class InferencePrices:
     model: str
@@ -331,4 +335,4 @@ def reload_price_data() -> None:
 
 
 __all__ = ["STALE_AFTER_DAYS", "CatalogModel", "FineTunePrices", "InferencePrices",
-           "PriceCatalog", "PriceError", "default_catalog", "reload_price_data"]
+           "OfferingClosed", "PriceCatalog", "PriceError", "default_catalog", "reload_price_data"]
