@@ -160,11 +160,11 @@ def sharded(est: MemoryEstimate, shards: int) -> MemoryEstimate:
         raise ValueError("shards must be at least 1")
     if shards == 1:
         return est
-    weights, state = est.weights / shards, est.trainable_state / shards
-    grads = est.gradients / shards
-    held = weights + state + grads + est.activations
-    return replace(est, weights=weights, trainable_state=state, gradients=grads,
-                   overhead=CUDA_CONTEXT + OVERHEAD_FRACTION * held)
+    split = replace(est, weights=est.weights / shards,
+                    trainable_state=est.trainable_state / shards,
+                    gradients=est.gradients / shards, overhead=0.0)
+    held = split.total  # summed by MemoryEstimate's own rule (peak, not every part at once)
+    return replace(split, overhead=CUDA_CONTEXT + OVERHEAD_FRACTION * held)
 
 
 @dataclass(frozen=True)
