@@ -75,3 +75,40 @@ def test_print_the_table(capsys: pytest.CaptureFixture[str]) -> None:
                      f"{measured_gib(r):>8.1f} {estimated_gib(r):>8.1f} {error(r):>+7.0%}{mark}")
     with capsys.disabled():
         print("\n" + "\n".join(lines))
+
+
+# Published rough requirement tables (tests/data/gpu/published_tables.json), compared at the
+# conditions they imply: 512 tokens, batch 1, checkpointing on.
+TABLES: dict[str, Any] = json.loads(
+    (DATA.parent / "published_tables.json").read_text(encoding="utf-8"))
+
+
+def published_cases(table: str) -> list[tuple[str, str, float]]:
+    t = TABLES[table]
+    return [(method, size, float(gb)) for method, row in t["rows"].items()
+            for size, gb in row.items()]
+
+
+def short_run_gib(table: str, method: str, size: str) -> float:
+    m = catalogue.models().get(TABLES[table]["models"][size])
+    return estimate(m, method, 512).total / GIB  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("method", "size", "gb"), published_cases("llama_factory"),
+                         ids=[f"{m}-{s}" for m, s, _ in published_cases("llama_factory")])
+def test_llama_factory_hardware_requirement(method: str, size: str, gb: float) -> None:
+    ours = short_run_gib("llama_factory", method, size)
+    tolerance = TABLES["llama_factory"]["tolerance"][method]
+    assert abs(ours / gb - 1) <= tolerance, f"{method} {size}: ours {ours:.1f}, table {gb}"
+
+
+@pytest.mark.parametrize(("method", "size", "gb"), published_cases("unsloth"),
+                         ids=[f"{m}-{s}" for m, s, _ in published_cases("unsloth")])
+def test_unsloth_vram_requirements(method: str, size: str, gb: float) -> None:
+    ours = short_run_gib("unsloth", method, size)
+    tol = TABLES["unsloth"]["tolerance"]
+    if method == "lora":
+        assert abs(ours / gb - 1) <= tol["lora"], f"LoRA {size}: ours {ours:.1f}, table {gb}"
+    else:  # Unsloth's minimum: a plain QLoRA run needs at least about as much
+        assert 1 - tol["qlora_below"] <= ours / gb <= 1 + tol["qlora_above"], (
+            f"QLoRA {size}: ours {ours:.1f}, table {gb}")
