@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.core.helpers import fine_tuning_answers, project_with
+from tunewise.core import explain
 from tunewise.core.costs import compute_costs
 from tunewise.core.decision import assess
-from tunewise.core.project import ApproachInputs, CostInputs
+from tunewise.core.gpu import catalogue, memory
+from tunewise.core.project import ApproachInputs, CostInputs, GpuPlan
 
 
 def test_few_shot_yes_stops_at_q1_with_prompt_engineering() -> None:
@@ -64,13 +66,14 @@ def test_collect_data_step_names_how_many_more_examples() -> None:
     [
         ("changing_requirements", {"changing_requirements": True}),
         ("no_eval_criteria", {"no_eval_criteria": True}),
-        ("no_gpu_budget", {"gpu_access": "none"}),
+        ("no_gpu_budget", {}),
     ],
 )
 def test_each_veto_turns_fine_tuning_into_prompting_and_says_how_to_lift_it(
     veto: str, answers: dict[str, object]
 ) -> None:
-    a = assess(project_with(**fine_tuning_answers(**answers)))
+    costs = CostInputs(gpu=GpuPlan(access="none")) if veto == "no_gpu_budget" else None
+    a = assess(project_with(costs, **fine_tuning_answers(**answers)))
     assert a.flowchart_outcome == "fine_tuning"
     assert a.approach == "prompt_engineering"
     blocker = next(b for b in a.blockers if b.id == veto)
@@ -84,11 +87,82 @@ def test_veto_with_knowledge_needs_falls_back_to_rag() -> None:
     assert a.approach == "rag"
 
 
-@pytest.mark.parametrize("gpu", ["local_16gb", "hosted"])
-def test_gpu_access_other_than_none_is_no_veto(gpu: str) -> None:
-    a = assess(project_with(**fine_tuning_answers(gpu_access=gpu)))
+def test_a_hosted_service_is_no_veto_and_says_where_training_runs() -> None:
+    a = assess(project_with(**fine_tuning_answers()))  # the default plan: Fireworks' service
     assert a.approach == "fine_tuning"
     assert "no_gpu_budget" not in a.present_signals_against()
+    sign = next(s for s in a.signals_against if s.id == "no_gpu_budget")
+    assert sign.detail == ("Training runs on the Fireworks AI tuning service, so no GPU of your own "
+                           "is needed.")
+
+
+def _own_gpu(**plan: object) -> CostInputs:
+    return CostInputs(gpu=GpuPlan(**{"access": "own", **plan}))  # type: ignore[arg-type]
+
+
+def test_an_own_gpu_that_holds_the_run_is_no_veto_and_gives_the_numbers() -> None:
+    # QLoRA of llama-3.1-8b at 2,048 tokens, batch 1, checkpointing: the issue's example.
+    costs = _own_gpu(gpu="rtx-4080", model="llama-3.1-8b", method="qlora", seq_len=2048)
+    need = memory.estimate(catalogue.models().get("llama-3.1-8b"), "qlora", 2048).total_gib
+    a = assess(project_with(costs, **fine_tuning_answers()))
+    assert a.approach == "fine_tuning"
+    sign = next(s for s in a.signals_against if s.id == "no_gpu_budget")
+    assert not sign.present
+    assert sign.detail == (f"QLoRA of Llama 3.1 8B at 2,048 tokens needs about {need:,.1f} GB "
+                           "on each GPU; your NVIDIA GeForce RTX 4080 has 16 GB.")
+
+
+def test_a_card_too_small_for_the_run_vetoes_with_the_numbers_and_a_card_that_holds_it() -> None:
+    costs = _own_gpu(gpu="rtx-4080", model="llama-3.1-8b", method="lora", seq_len=2048,
+                     checkpointing=False)
+    need = memory.estimate(catalogue.models().get("llama-3.1-8b"), "lora", 2048,
+                           checkpointing=False).total_gib
+    assert need > 16
+    a = assess(project_with(costs, **fine_tuning_answers()))
+    assert a.approach == "prompt_engineering"
+    blocker = next(b for b in a.blockers if b.id == "no_gpu_budget")
+    assert blocker.message == (
+        f"LoRA of Llama 3.1 8B at 2,048 tokens without gradient checkpointing needs about "
+        f"{need:,.1f} GB on each GPU; your NVIDIA GeForce RTX 4080 has only 16 GB.")
+    assert "QLoRA or LoRA, gradient checkpointing or shorter sequences" in blocker.lift
+    assert "holds it" in blocker.lift
+    assert any(r.message == blocker.message for r in a.reasons_against)
+    # What would change it: a hosted tuning service.
+    assert any(w.change == explain.WHATIF_GPU and w.approach == "fine_tuning"
+               for w in a.what_would_change)
+
+
+def test_an_own_gpu_cannot_train_a_closed_model_but_the_hosted_plan_stands() -> None:
+    # The old answer "a 16 GB GPU of our own" with a hosted-only model changed nothing silently.
+    costs = _own_gpu(gpu="rtx-4080")
+    costs.approaches = {**costs.approaches, "fine_tuning": costs.approach(
+        "fine_tuning").model_copy(update={"model": "gpt-4.1-mini", "provider": "openai",
+                                          "deployment": None})}
+    a = assess(project_with(costs, **fine_tuning_answers()))
+    sign = next(s for s in a.signals_against if s.id == "no_gpu_budget")
+    assert not sign.present
+    assert sign.detail == ("gpt-4.1-mini's weights are not published, so your NVIDIA GeForce "
+                           "RTX 4080 cannot train it; the plan trains it on the OpenAI service.")
+
+
+def test_own_gpus_without_a_card_named_veto_until_one_is_chosen() -> None:
+    a = assess(project_with(_own_gpu(), **fine_tuning_answers()))
+    blocker = next(b for b in a.blockers if b.id == "no_gpu_budget")
+    assert blocker.message == "The plan trains on GPUs of your own but does not say which card."
+
+
+def test_an_unknown_card_names_the_closest_known_ones() -> None:
+    a = assess(project_with(_own_gpu(gpu="rtx-4070"), **fine_tuning_answers()))
+    blocker = next(b for b in a.blockers if b.id == "no_gpu_budget")
+    assert blocker.message.startswith("Tunewise's GPU list has no card 'rtx-4070' (closest: ")
+
+
+def test_two_cards_in_data_parallel_still_each_hold_the_whole_model() -> None:
+    one = _own_gpu(gpu="rtx-4080", model="qwen2.5-14b", method="lora", seq_len=2048)
+    two = _own_gpu(gpu="rtx-4080", model="qwen2.5-14b", method="lora", seq_len=2048, count=2)
+    for costs in (one, two):
+        a = assess(project_with(costs, **fine_tuning_answers()))
+        assert "no_gpu_budget" in a.present_signals_against()
 
 
 def test_fine_tuning_plus_rag_when_both_gaps_hold() -> None:

@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 
 from tests.conftest import DATA
 from tunewise.core import files, storage
-from tunewise.core.project import SCHEMA_VERSION, Answers, Metadata, Project
+from tunewise.core.project import (
+    SCHEMA_VERSION,
+    Answers,
+    CostInputs,
+    GpuPlan,
+    Metadata,
+    Project,
+)
 from tunewise.core.storage import (
     MAX_FILE_BYTES,
     ProjectFileError,
@@ -107,12 +114,33 @@ def test_migrates_version_1(tmp_path: Path) -> None:
     assert project.costs == current.costs
 
 
+@pytest.mark.parametrize(("answer", "plan"), [
+    ("local_16gb", {"access": "own", "gpu": "rtx-4080"}),
+    ("hosted", {"access": "service", "gpu": None}),
+    ("none", {"access": "none", "gpu": None}),
+])
+def test_version_4_gpu_answer_becomes_a_gpu_plan(answer: str, plan: dict[str, object]) -> None:
+    doc = json.loads((DATA / "project-v4.tunewise").read_bytes())
+    doc["answers"]["gpu_access"] = answer
+    project = project_from_bytes(json.dumps(doc).encode())
+    assert {"access": project.costs.gpu.access, "gpu": project.costs.gpu.gpu} == plan
+    # The rest of the GPU plan takes its defaults: QLoRA at 2,048 tokens, batch 1.
+    assert (project.costs.gpu.method, project.costs.gpu.seq_len) == ("qlora", 2048)
+
+
+def test_version_4_gpu_answer_of_another_shape_is_named() -> None:
+    doc = json.loads((DATA / "project-v4.tunewise").read_bytes())
+    doc["answers"]["gpu_access"] = ["a", "list"]
+    with pytest.raises(ProjectFileError, match="answers.gpu_access: should be one of"):
+        project_from_bytes(json.dumps(doc).encode())
+
+
 def test_newer_version_is_refused_naming_both_versions(tmp_path: Path) -> None:
     doc = json.loads(project_to_bytes(Project()))
     doc["schema_version"] = 7
     path = tmp_path / "future.tunewise"
     path.write_text(json.dumps(doc))
-    with pytest.raises(ProjectFileError, match=r"version 7.*format 4"):
+    with pytest.raises(ProjectFileError, match=r"version 7.*format 5"):
         load_project(path)
 
 
@@ -209,13 +237,17 @@ answers = st.builds(
     example_count=st.integers(0, 10_000_000),
     examples_high_quality=st.booleans(),
     style_voice=st.none() | st.booleans(),
-    gpu_access=st.sampled_from(["local_16gb", "hosted", "none"]),
     sign_notes=st.dictionaries(st.sampled_from(["style_voice", "small_dataset"]), text),
 )
 projects = st.builds(
     Project,
     metadata=st.builds(Metadata, name=text.filter(lambda s: s.strip() != ""), author=text),
     answers=answers,
+    costs=st.builds(CostInputs, gpu=st.builds(
+        GpuPlan, access=st.sampled_from(["service", "own", "rent", "none"]),
+        gpu=st.none() | st.sampled_from(["rtx-4080", "a100-80gb"]),
+        method=st.sampled_from(["full", "full-bf16", "lora", "qlora"]),
+        seq_len=st.integers(128, 131_072), checkpointing=st.booleans())),
     notes=text,
 )
 

@@ -13,6 +13,7 @@ from typing import Literal, NamedTuple
 from tunewise.core import cost_findings, explain, texts
 from tunewise.core.costs import CostReport
 from tunewise.core.flowchart import FLOWCHART, UNANSWERED, Flowchart, Thresholds
+from tunewise.core.gpu import analysis as gpu_analysis
 from tunewise.core.project import (
     SIGNS_AGAINST,
     SIGNS_FOR,
@@ -130,6 +131,7 @@ def signals(project: Project, t: Thresholds | None = None, costs: CostReport | N
             id=sign, present=present, suggested=hint, suggestible=suggestible, user_answer=user,
             counted_as=explain.counted_as(present, user, suggestible, hint),
             note=notes.get(sign, "")))
+    gpu = gpu_analysis.gpu_sign(project)
     derived: dict[SignAgainstId, bool] = {
         # Unknown until the data question is answered.
         "small_dataset": a.example_count is not None and (
@@ -137,10 +139,12 @@ def signals(project: Project, t: Thresholds | None = None, costs: CostReport | N
         "changing_requirements": a.changing_requirements,
         "general_knowledge": a.general_knowledge,
         "no_eval_criteria": a.no_eval_criteria,
-        "no_gpu_budget": a.gpu_access == "none",
+        "no_gpu_budget": gpu.present,
     }
+    details = {"no_gpu_budget": (gpu.detail, gpu.lift)}
     signs_against = [
-        Signal(id=sign, present=derived[sign], derived=sign in DERIVED, note=notes.get(sign, ""))
+        Signal(id=sign, present=derived[sign], derived=sign in DERIVED, note=notes.get(sign, ""),
+               detail=details.get(sign, ("", ""))[0], lift=details.get(sign, ("", ""))[1])
         for sign in SIGNS_AGAINST
     ]
     return signs_for, signs_against
@@ -266,12 +270,20 @@ def fine_tuning_considered(outcome: str, candidate: str | None) -> bool:
     return outcome in ("fine_tuning", "collect_data") or candidate is not None
 
 
+def _veto_words(v: SignAgainstId, against: list[Signal]) -> tuple[str, str]:
+    """A veto's message and lift: a derived sign's own numbers where it has them."""
+    sign = next((s for s in against if s.id == v), None)
+    if sign is not None and sign.detail:
+        return sign.detail, sign.lift or explain.BLOCKER_LIFT[v]
+    return explain.BLOCKER_MESSAGE[v], explain.BLOCKER_LIFT[v]
+
+
 def _blockers(a: Answers, vetoes: list[SignAgainstId], outcome: str,
-              t: Thresholds) -> list[Issue]:
-    blockers = [
-        Issue(id=v, message=explain.BLOCKER_MESSAGE[v], lift=explain.BLOCKER_LIFT[v])
-        for v in vetoes
-    ]
+              t: Thresholds, against: list[Signal]) -> list[Issue]:
+    blockers = []
+    for v in vetoes:
+        message, lift = _veto_words(v, against)
+        blockers.append(Issue(id=v, message=message, lift=lift))
     if outcome == "collect_data":
         blockers.append(
             Issue(id="small_dataset", message=explain.small_dataset_message(a, t),
@@ -335,20 +347,20 @@ def _verdict(project: Project, chart: Flowchart, costs: CostReport | None = None
     candidate = _combination_candidate(a)
     vetoes = _vetoes(signs_against) if fine_tuning_considered(w.outcome, candidate) else []
     approach = _fallback(a) if (w.outcome == "fine_tuning" and vetoes) else w.outcome
-    gaps = _combination_gaps(a, w, vetoes, t) if candidate else []
+    gaps = _combination_gaps(a, w, vetoes, t, signs_against) if candidate else []
     combination = candidate if (candidate and not gaps) else None
     return _Verdict(check, w, signs_for, signs_against, vetoes, approach, candidate, gaps,
                     combination)
 
 
 def _combination_gaps(a: Answers, w: Walk, vetoes: list[SignAgainstId],
-                      t: Thresholds) -> list[str]:
+                      t: Thresholds, against: list[Signal]) -> list[str]:
     gaps: list[str] = []
     if w.outcome == "prompt_engineering":
         gaps.append(explain.GAP_PROMPTING_ENOUGH)
     if a.examples < t.examples_to_fine_tune or not a.examples_high_quality:
         gaps.append(explain.gap_examples(a.examples, bool(a.examples_high_quality), t))
-    gaps += [explain.BLOCKER_MESSAGE[v] for v in vetoes]
+    gaps += [_veto_words(v, against)[0] for v in vetoes]
     return gaps
 
 
@@ -389,16 +401,20 @@ def _what_if(project: Project, chart: Flowchart, current: tuple[str, Combination
     for veto in ("changing_requirements", "no_eval_criteria"):
         if getattr(a, veto):
             trials.append((explain.whatif_flag(veto, True), {veto: False}))
-    if a.gpu_access == "none":
-        trials.append((explain.WHATIF_GPU, {"gpu_access": "hosted"}))
     trials.append((explain.whatif_flag("per_request_context", a.per_request_context),
                    {"per_request_context": not a.per_request_context}))
 
     found: list[Counterfactual] = []
     if current[0] == UNANSWERED:
         return found  # nothing to flip until the questions are answered
-    for change, update in trials:
-        changed = project.model_copy(update={"answers": a.model_copy(update=update)})
+    changes = [(change, project.model_copy(update={"answers": a.model_copy(update=update)}))
+               for change, update in trials]
+    if gpu_analysis.gpu_sign(project).present:
+        # What a hosted tuning service would do: the one GPU change every plan can make.
+        service = project.costs.gpu.model_copy(update={"access": "service"})
+        changes.append((explain.WHATIF_GPU, project.model_copy(
+            update={"costs": project.costs.model_copy(update={"gpu": service})})))
+    for change, changed in changes:
         v = _verdict(changed, chart, costs)
         if (v.approach, v.combination) != current:
             found.append(Counterfactual(
@@ -513,7 +529,7 @@ def assess(project: Project, costs: CostReport | None = None,
     v = _verdict(project, chart, costs)
     warnings = _warnings(project, v.check)
     outcome = v.walk.outcome
-    blockers = _blockers(project.answers, v.vetoes, outcome, t)
+    blockers = _blockers(project.answers, v.vetoes, outcome, t, v.signs_against)
     considered = fine_tuning_considered(outcome, v.candidate)
     row, row_note = recommended_row(v.approach, v.combination)
     found = cost_findings.crossings(row, costs) if costs is not None else []

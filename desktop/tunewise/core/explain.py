@@ -135,7 +135,7 @@ def warn_behaviour(signs: list[str]) -> str:
 BLOCKER_MESSAGE: dict[str, str] = {
     "changing_requirements": "Requirements are still moving, so a trained model would go stale.",
     "no_eval_criteria": "There is no agreed way to tell a good answer from a bad one.",
-    "no_gpu_budget": "There is no GPU to train on, locally or hosted.",
+    "no_gpu_budget": "There is no GPU that holds the training run, and no hosted service.",
 }
 BLOCKER_LIFT: dict[str, str] = {
     "changing_requirements": (
@@ -145,7 +145,8 @@ BLOCKER_LIFT: dict[str, str] = {
         "Write down the success metrics and a scored test set before anything is trained."
     ),
     "no_gpu_budget": (
-        "Budget a hosted fine-tuning service or a 16 GB GPU for QLoRA-style training."
+        "Budget a hosted tuning service, or a GPU that holds the training run (the GPU panel "
+        "on the Constraints page sizes it)."
     ),
 }
 
@@ -261,7 +262,7 @@ def whatif_data(t: Thresholds) -> str:
     return f"With {t.examples_to_fine_tune:,} or more high-quality examples"
 
 
-WHATIF_GPU = "With a hosted fine-tuning service or a GPU"
+WHATIF_GPU = "With a hosted tuning service instead of the GPU plan"
 
 _FLAG_PHRASES: dict[str, tuple[str, str]] = {
     "knowledge_gap": ("If missing knowledge were the main gap", "If knowledge were not the gap"),
@@ -446,7 +447,7 @@ def reasons_for(
 
 def reasons_against(signs_against: list[Signal], approach: str) -> list[Reason]:
     return [
-        Reason(id=f"against_{s.id}", message=_SIGN_AGAINST_REASON[s.id], weight=3)
+        Reason(id=f"against_{s.id}", message=s.detail or _SIGN_AGAINST_REASON[s.id], weight=3)
         for s in signs_against
         if s.present
     ]

@@ -16,14 +16,19 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 # fields and the constants are read from them. Changing the version means a migration step in
 # storage.MIGRATIONS, a sample file and a stored schema; tests/core/test_format_version.py checks.
 FormatName = Literal["tunewise-project"]
-SchemaVersion = Literal[4]
+SchemaVersion = Literal[5]
 FORMAT_NAME: Final[FormatName] = get_args(FormatName)[0]
 SCHEMA_VERSION: Final[SchemaVersion] = get_args(SchemaVersion)[0]
 
 FewShotAnswer = Literal["yes", "no", "untested"]
 TrainingMethod = Literal["sft", "dpo", "rft"]
 TRAINING_METHODS: tuple[TrainingMethod, ...] = get_args(TrainingMethod)
-GpuAccess = Literal["local_16gb", "hosted", "none"]
+# Where training compute comes from: a hosted tuning service, GPUs the team owns or rents, or no
+# budget for either (the sign "no GPU budget").
+GpuAccess = Literal["service", "own", "rent", "none"]
+GPU_ACCESS: tuple[GpuAccess, ...] = get_args(GpuAccess)
+GpuMethod = Literal["full", "full-bf16", "lora", "qlora"]
+GPU_METHODS: tuple[GpuMethod, ...] = get_args(GpuMethod)
 ApproachId = Literal[
     "prompt_engineering",
     "rag",
@@ -187,11 +192,11 @@ class Answers(Strict):
     cost_at_scale: bool | None = None
     task_reasoning: bool | None = None
 
-    # Signs against fine-tuning (small_dataset and no_gpu_budget are derived).
+    # Signs against fine-tuning (small_dataset and no_gpu_budget are derived; the GPU plan is
+    # costs.gpu).
     changing_requirements: bool = False
     general_knowledge: bool = False
     no_eval_criteria: bool = False
-    gpu_access: GpuAccess = "hosted"
 
     # What combinations need.
     per_request_context: bool = False
@@ -320,6 +325,45 @@ def default_approaches() -> dict[ApproachId, ApproachInputs]:
     }
 
 
+class GpuPlan(Strict):
+    """The GPUs a team has or would rent, and the training run they must hold (core/gpu).
+
+    The sign "no GPU budget" is worked out from this: whether the chosen model and method fit
+    the card. Self-hosted offerings are costed on these cards (training hours from FLOPs, and
+    serving GPUs that step up with traffic).
+    """
+
+    access: GpuAccess = Field(
+        "service", description="Where training runs: a hosted tuning service, GPUs of your "
+        "own, rented cloud GPUs, or no budget for either.")
+    gpu: CatalogId | None = Field(None, description="The card you have or would rent.")
+    count: Annotated[int, Field(ge=1, le=64)] = Field(1, description="How many of that card.")
+    model: ModelRef | None = Field(
+        None, description="The open-weights model to train; empty takes the fine-tuning "
+        "approach's model.")
+    method: GpuMethod = Field("qlora", description="Full training, LoRA or QLoRA.")
+    seq_len: Annotated[int, Field(ge=128, le=131_072)] = Field(
+        2048, description="Longest training sequence, in tokens.")
+    batch: Annotated[int, Field(ge=1, le=512)] = Field(
+        1, description="Sequences per step on each GPU (micro-batch).")
+    checkpointing: bool = Field(
+        True, description="Gradient checkpointing: recompute activations to save memory.")
+    lora_rank: Annotated[int, Field(ge=1, le=1024)] = Field(16, description="LoRA rank r.")
+    mfu: Annotated[float, Field(ge=0.01, le=1, allow_inf_nan=False)] | None = Field(
+        None, description="Share of the card's bf16 peak a training run achieves; empty uses "
+        "the documented default.")
+    serving_gpu: CatalogId | None = Field(
+        None, description="The card a self-hosted tuned model is served on; empty uses the "
+        "catalogue's default.")
+    serving_tokens_per_second: Annotated[
+        float, Field(gt=0, le=1_000_000, allow_inf_nan=False)] | None = Field(
+        None, description="Output tokens a second one serving GPU gives; empty estimates it "
+        "from the card's memory bandwidth and the model's size.")
+    peak_factor: Annotated[float, Field(ge=1, le=100, allow_inf_nan=False)] = Field(
+        3.0, description="Busiest hour's traffic over the day's average (3: a day's requests "
+        "within 8 working hours).")
+
+
 class CostInputs(Strict):
     requests_per_day: Annotated[float, Field(ge=0, le=100_000_000, allow_inf_nan=False)] = 10_000
     monthly_growth: Annotated[float, Field(ge=-0.5, le=2.0, allow_inf_nan=False)] = Field(
@@ -335,6 +379,7 @@ class CostInputs(Strict):
         default_factory=default_approaches, max_length=len(APPROACHES))
     training: TrainingInputs = Field(default_factory=TrainingInputs)
     retrieval: RetrievalInputs = Field(default_factory=RetrievalInputs)
+    gpu: GpuPlan = Field(default_factory=GpuPlan)
     # Bounded so that every plan that loads also saves within the file size limit.
     price_overrides: dict[ModelRef, PriceOverride] = Field(
         default_factory=dict, max_length=MAX_PRICE_OVERRIDES,

@@ -31,6 +31,8 @@ class Signal(Result):
     user_answer: bool | None = None
     counted_as: str = ""  # how the sign was counted, in words ("present (not answered)")
     note: str = ""
+    detail: str = ""  # a derived sign's reason, with its numbers
+    lift: str = ""  # what would lift a derived sign
 
 
 class Reason(Result):

@@ -311,8 +311,36 @@ def _v3_to_v4(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+# Version 4's three-way GPU answer, as version 5's GPU plan. "A 16 GB GPU of our own" becomes
+# the RTX 4080, a common 16 GB card: what fits depends on the memory, and 16 GB is what the
+# answer said (the card's speed only matters for self-hosted training time).
+_V4_GPU_ACCESS: dict[str, dict[str, Any]] = {
+    "local_16gb": {"access": "own", "gpu": "rtx-4080"},
+    "hosted": {"access": "service"},
+    "none": {"access": "none"},
+}
+
+
+def _v4_to_v5(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 5 replaces the three-way GPU answer with a GPU plan the sign is computed from."""
+    answers = doc.get("answers")
+    access: Any = "hosted"
+    if isinstance(answers, dict) and "gpu_access" in answers:
+        access = answers.pop("gpu_access")
+        if not isinstance(access, str) or access not in _V4_GPU_ACCESS:
+            raise _BadShape("answers.gpu_access",
+                            "should be one of " + ", ".join(_V4_GPU_ACCESS))
+    costs = doc.get("costs")
+    if costs is None:
+        costs = doc["costs"] = {}
+    if isinstance(costs, dict):
+        costs["gpu"] = dict(_V4_GPU_ACCESS[access])
+    doc["schema_version"] = 5
+    return doc
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def migrate(doc: dict[str, Any], source: str = "the file") -> dict[str, Any]:

@@ -43,7 +43,7 @@ SIGN_LABELS: dict[str, str] = {
     "changing_requirements": "Requirements still moving",
     "general_knowledge": "Needs broad or current facts",
     "no_eval_criteria": "No way to measure quality yet",
-    "no_gpu_budget": "No GPU, local or hosted",
+    "no_gpu_budget": "No GPU budget for the training run",
 }
 
 SIGN_HELP: dict[str, str] = {
@@ -57,7 +57,7 @@ SIGN_HELP: dict[str, str] = {
     "changing_requirements": "What 'good' means changes every week or two.",
     "general_knowledge": "Answers depend on facts that are broad, large or change often.",
     "no_eval_criteria": "Nobody can yet say how a good answer is told from a bad one.",
-    "no_gpu_budget": "Worked out from your GPU answer.",
+    "no_gpu_budget": "Worked out from the GPU plan: whether the model and method fit the card.",
 }
 
 MAINTENANCE_BURDEN: dict[str, str] = {

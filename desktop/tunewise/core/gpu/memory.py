@@ -132,23 +132,36 @@ class MemoryEstimate:
         return self.trainable_state / GIB
 
     @property
+    def peak_holds(self) -> Literal["activations", "gradients"]:
+        """Which of the two the peak holds: the activations as the backward pass starts (no
+        gradients written yet), or the gradients as it ends (the activations freed)."""
+        return "activations" if self.activations >= self.gradients else "gradients"
+
+    @property
     def gradients_gib(self) -> float:
-        return self.gradients / GIB
+        """Gradients held at the peak (0 when the peak comes before any are written)."""
+        return self.parts()["gradients"] / GIB
 
     @property
     def activations_gib(self) -> float:
-        return self.activations / GIB
+        """Activations held at the peak (0 when the peak comes after they are freed)."""
+        return self.parts()["activations"] / GIB
 
     @property
     def overhead_gib(self) -> float:
         return self.overhead / GIB
 
     def parts(self) -> dict[str, float]:
+        """What memory holds at the peak, by part; the parts add up to `total`.
+
+        `gradients` and `activations` (the fields) are each held at some moment of a step;
+        at the peak only the larger is, so the smaller shows as 0 here."""
+        held = self.peak_holds
         return {
             "weights": self.weights,
             "trainable_state": self.trainable_state,
-            "gradients": self.gradients,
-            "activations": self.activations,
+            "gradients": self.gradients if held == "gradients" else 0.0,
+            "activations": self.activations if held == "activations" else 0.0,
             "overhead": self.overhead,
         }
 
