@@ -76,11 +76,11 @@ def test_collect_data_branch(ui: Any) -> None:
 
 def test_veto_falls_back_and_says_how_to_lift_it(ui: Any) -> None:
     behaviour_with_data(ui)
-    ui.choose(A("gpu_access"), "Neither")
+    ui.choose(Attr("costs", "gpu", "access"), "No budget for either")
     assert ui.headline() == "Recommendation: Prompt engineering"
     details = ui.window.wizard.dashboard.details.toPlainText()
-    assert "There is no GPU to train on, locally or hosted." in details
-    assert "To lift it: Budget a hosted fine-tuning service" in details
+    assert "The plan has no budget for training compute" in details
+    assert "To lift it: Budget a hosted tuning service" in details
     constraints = ui.window.wizard.page_of("constraints")
     assert "Blockers" in constraints.note.text()
 

@@ -144,6 +144,42 @@ _PRICE = ("Per million tokens, in USD. Empty means the price catalog's figure fo
           "shown greyed in the field; type a price when your contract differs or the model is "
           "not in the catalog. It applies to every approach that uses the same model.")
 
+# The GPU plan on the Constraints page (ui/gpu/panel.py).
+GPU_HELP: dict[str, str] = {
+    "costs.gpu.access": "Where a training run would happen. A hosted tuning service trains for "
+                        "you, so no card of yours is involved. GPUs of your own or rented ones "
+                        "must hold the whole run in their memory, which the bar beside shows. "
+                        "With no budget for either, fine-tuning is ruled out until there is.",
+    "costs.gpu.gpu": "The card you have, or would rent. Its memory is the line drawn on the "
+                     "bar; each card in a data-parallel run holds a whole copy of the run, so "
+                     "one card's memory is what counts.",
+    "costs.gpu.count": "How many of that card. More cards train faster, but each one still has "
+                       "to hold the model on its own.",
+    "costs.gpu.model": "The open-weights model you would train. The first entry takes the "
+                       "model of the fine-tuning approach on the Costs page; a model whose "
+                       "weights are not published cannot run on your own cards at all.",
+    "costs.gpu.method": "Full training changes every weight and keeps optimiser state for "
+                        "each, so it needs the most memory. LoRA freezes the model and trains "
+                        "small adapters beside it; QLoRA does the same on a 4-bit copy of the "
+                        "weights and needs the least.",
+    "costs.gpu.seq_len": "The longest example you would train on, in tokens. Activations grow "
+                         "with it, so long examples can break a run that short ones fit.",
+    "costs.gpu.batch": "How many sequences each card works on in one step. Two sequences hold "
+                       "about twice the activations of one.",
+    "costs.gpu.checkpointing": "Keeps only a little of each layer's working memory and "
+                               "recomputes the rest when it is needed: much less memory for "
+                               "long sequences, at the price of a slower run.",
+    "costs.gpu.lora_rank": "How large the LoRA adapters are. Higher ranks can learn more but "
+                           "hold more memory; it means nothing for full training, so it is "
+                           "greyed out then.",
+}
+GPU_BAR = ("What one card would hold at the busiest moment of a training step: the model's "
+           "weights, the optimiser's state, the gradients, the activations kept for the "
+           "backward pass, and an allowance for the CUDA context and fragments. The line marks "
+           "the card's memory; the part past it is hatched. It is worked out from the model's "
+           "published shape, not measured: real runs vary with the training library and its "
+           "settings.")
+
 PAGE_HELP: dict[str, PageHelp] = {
     ProjectInfoPage.key: PageHelp(
         "What the plan is about and how much traffic the feature will see. The name and "
@@ -264,16 +300,15 @@ PAGE_HELP: dict[str, PageHelp] = {
             + " Training cannot keep such facts current; retrieval can.",
             "answers.no_eval_criteria": texts.SIGN_HELP["no_eval_criteria"]
             + " Without a measure, nobody can tell whether a trained model is better.",
-            "answers.gpu_access": "Where a training run could happen: your own GPU, a hosted "
-                                  "tuning service, or neither. With neither, fine-tuning is "
-                                  "ruled out until one is available.",
+            **GPU_HELP,
             "answers.per_request_context": "Tick if each request brings its own context, such as "
                                            "the customer's account or case history. A tuned "
                                            "model then still needs a prompt to carry it.",
             "answers.edge_case_rules": "Tick if special cases change often. They are better "
                                        "kept in a short prompt you can edit than trained in.",
             "note": NOTE,
-        }),
+        },
+        (("The memory bar", GPU_BAR),)),
     CostsPage.key: PageHelp(
         "What building and running each approach would cost. Shared rates come first, then one "
         "tab per approach, then the training runs and the retrieval index. Every edit redraws "

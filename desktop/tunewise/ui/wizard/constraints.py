@@ -1,4 +1,5 @@
-"""Constraints: the signs against fine-tuning and what a combination needs."""
+"""Constraints: the signs against fine-tuning, the GPU plan (ui/gpu) and what a combination
+needs."""
 
 from __future__ import annotations
 
@@ -17,17 +18,11 @@ from tunewise.core.project import SIGNS_AGAINST
 from tunewise.core.results import Assessment
 from tunewise.ui.fields import (
     CheckField,
-    ChoiceField,
     TextField,
     plain_label,
 )
+from tunewise.ui.gpu.panel import GpuPanel
 from tunewise.ui.wizard.base import ProjectPage, issue_html
-
-GPU_CHOICES = (
-    ("local_16gb", "A 16 GB GPU of our own"),
-    ("hosted", "A hosted tuning service"),
-    ("none", "Neither"),
-)
 
 
 class ConstraintsPage(ProjectPage):
@@ -48,9 +43,13 @@ class ConstraintsPage(ProjectPage):
             CheckField(c, Attr("answers", "no_eval_criteria"),
                        texts.SIGN_LABELS["no_eval_criteria"],
                        texts.SIGN_HELP["no_eval_criteria"]),
-            ChoiceField(c, Attr("answers", "gpu_access"), "GPU for training:", GPU_CHOICES,
-                        "Where a training run could happen. Without either, training is off "
-                        "the table for now."),
+        )
+        # The GPU plan spans the page's columns, where the old three-way answer stood.
+        self.gpu = GpuPanel(c)
+        self.fields += self.gpu.fields
+        row = self.grid.rowCount()
+        self.grid.addWidget(self.gpu, row, 0, 1, 3)
+        self.add(
             CheckField(c, Attr("answers", "per_request_context"),
                        "Each request brings its own context",
                        "For example the customer's account or case history travels with the "
@@ -72,6 +71,7 @@ class ConstraintsPage(ProjectPage):
         self.body_layout.addWidget(box)
 
     def show_assessment(self, assessment: Assessment, evaluation: Evaluation) -> str:
+        self.gpu.show_evaluation(evaluation)
         parts = [f"<b>{escape(assessment.constraints_summary)}</b>"]
         parts.append(issue_html("Blockers", [f"{b.message} To lift it: {b.lift}"
                                              for b in assessment.blockers]))
