@@ -16,6 +16,9 @@
                      [--scorer S] [--scorer-option K=V ...] [--system-prompt FILE]
                      [--few-shot 20] [--held-out 50] [--seed N] [--concurrency 4]
                      [--max-cost USD] [--results FILE] [--project PLAN] [--json]
+    tunewise gpu estimate --model ID --method full|full-bf16|lora|qlora --seq N [--batch N]
+                     [--no-checkpointing] [--lora-rank R] [--gpu ID] [--json]
+    tunewise gpu list-models [--json]  |  tunewise gpu list-gpus [--json]
 
 Bad input exits with code 2 and one clear line on stderr, never a traceback: a file that is
 not a project, a dataset that cannot be read as one (missing, a folder or a pipe, empty,
@@ -39,12 +42,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tunewise import __version__
+from tunewise import __version__, cli_gpu
 
 if TYPE_CHECKING:
     from tunewise.core.experiment.model import ExperimentResult
 
-SUBCOMMANDS = ("evaluate", "report", "schema", "offerings", "prices", "dataset", "experiment")
+SUBCOMMANDS = ("evaluate", "report", "schema", "offerings", "prices", "dataset", "experiment",
+               "gpu")
 # The dataset subcommand's choices, checked when it runs (so building the parser imports
 # nothing); tests/core/dataset/test_cli.py checks they match core.dataset's own lists.
 DATASET_FORMAT_CHOICES = ("chat", "prompt_completion", "alpaca", "sharegpt", "preference", "csv",
@@ -150,6 +154,7 @@ def _build_parser() -> argparse.ArgumentParser:
     actions.add_parser("reset", help="go back to the price data that ships with Tunewise")
     _add_dataset(sub)
     _add_experiment(sub)
+    cli_gpu.add_parser(sub)
     return parser
 
 
@@ -562,6 +567,17 @@ def _experiment_lines(result: ExperimentResult) -> list[str]:
     return lines
 
 
+def _gpu(args: argparse.Namespace) -> int:
+    try:
+        out = cli_gpu.run(args)
+    except cli_gpu.BadInput as error:
+        return _fail(str(error))
+    if isinstance(out, str):
+        return _emit(out)
+    text = json.dumps(out, indent=2, ensure_ascii=False)
+    return _emit(text if _encodable(text) else json.dumps(out, indent=2))
+
+
 def _smoke_test(extra: list[str]) -> int:
     """Hidden `--smoke-test`: run the real window offscreen on the example (see smoke.py)."""
     if extra:
@@ -599,6 +615,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dataset(args)
     if args.command == "experiment":
         return _experiment(args)
+    if args.command == "gpu":
+        return _gpu(args)
     return _schema()
 
 
