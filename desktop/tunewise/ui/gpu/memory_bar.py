@@ -43,7 +43,7 @@ def gb(value_gib: float) -> str:
 class Breakdown:
     """What the bar draws: one GPU's memory at its peak by part, and the card it is compared
     with. The parts add up to the peak (memory.MemoryEstimate.parts): of gradients and
-    activations only the larger is held at the peak, so the other reads "none at the peak"."""
+    activations only the larger is held at the peak, so the other is 0 and left out."""
 
     parts: tuple[tuple[str, float], ...]  # (part, GiB), in PARTS order
     total_gib: float  # the core's peak
@@ -65,8 +65,7 @@ class Breakdown:
 
     def legend(self) -> list[tuple[str, str]]:
         """(part, words) as the legend shows them: ("weights", "Weights 5.3 GB")."""
-        return [(key, f"{PART_LABELS[key]} {gb(size)}" if size > 0
-                 else f"{PART_LABELS[key]}: none at the peak") for key, size in self.parts]
+        return [(key, f"{PART_LABELS[key]} {gb(size)}") for key, size in self.parts if size > 0]
 
     def described(self) -> str:
         """Every figure in words, for a screen reader and the tooltip."""

@@ -289,12 +289,14 @@ class GpuPanel(QGroupBox):
                 return (f"Tunewise's GPU list has no card '{plan.gpu}'. Choose a card to "
                         "compare with.")
             return "What each GPU holds at its peak. Choose a card to compare with."
-        card = f"one {gpu.name} ({format_number(gpu.memory_gib)} GB)"
+        memory_gb = f"{format_number(gpu.memory_gib)} GB"
+        card = f"one {gpu.name} ({memory_gb})"
         if plan.access in ON_CARDS:
-            whose = "yours" if plan.access == "own" else "rented"
+            whose = (f"one of your {gpu.name} cards ({memory_gb})" if plan.access == "own"
+                     else f"one rented {gpu.name} ({memory_gb})")
             copies = (f"; each of the {plan.count} cards holds a whole copy"
                       if plan.count > 1 else "")
-            return f"Each GPU's peak against {card}, {whose}{copies}."
+            return f"Peak memory on each GPU, against {whose}{copies}."
         which = ("the card last chosen" if plan.gpu is not None
                  else "the card Tunewise costs a rented run on")
         why = ("Training runs on a hosted service; to see whether it could run on a GPU "
