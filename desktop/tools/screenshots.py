@@ -9,12 +9,13 @@ QApplication per process). Each set also holds the dashboard with a 10-year hori
 crosshair on day 1,000, and the chart as the PNG export writes it; the fine-tuning tab with its
 offering and the advanced sections open; the plan moved onto an offering that closes within
 the horizon (the forced move under the table and on the chart); and the offering chooser and
-the Show Offerings window (a closing row, then a closed one, selected); the Import Examples
-dialog's summary, problems and token histogram, its split options, and the Q4 page with measured
-figures (one typed over) and with the examples file gone; the Run the Few-Shot Test dialog
-after a run (with failing examples and an error), its scorer options, and the Q1 page with the
-measured score. The light dashboard is also saved as
-OUT_DIR/dashboard.png for the README.
+the Show Offerings window (a closing row, then a closed one, selected); the GPU panel on the
+Constraints page (a run that fits an own card, one that does not) and the GPU analysis tab; the
+Import Examples dialog's summary, problems and token histogram, its split options, and the Q4
+page with measured figures (one typed over) and with the examples file gone; the Run the
+Few-Shot Test dialog after a run (with failing examples and an error), its scorer options, and
+the Q1 page with the measured score. The light dashboard is also saved as OUT_DIR/dashboard.png
+for the README.
 """
 
 from __future__ import annotations
@@ -63,9 +64,47 @@ def capture_pages(app: Any, window: Any, out: Path) -> list[Path]:
     settle(app)
     dashboard.chart.image(1600).save(str(out / "chart-export.png"))  # as Export > PNG writes it
     capture_market(app, window, out, len(written) + 1)
+    capture_gpu(app, window, out)
     capture_dataset(app, window, out)
     capture_experiment(app, window, out)
     return written
+
+
+def capture_gpu(app: Any, window: Any, out: Path) -> None:
+    """The GPU panel on the Constraints page: a run that fits an own card, then one that does
+    not; and the GPU analysis tab on the results page when the analysis is registered."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tunewise.core.fieldpath import Attr
+
+    c = window.controller
+    steps = c.undo_stack.index()
+    page = window.wizard.page_of("constraints")
+    scroll = page.findChild(QScrollArea)
+
+    def gpu(**values: Any) -> list[tuple[Attr, Any]]:
+        return [(Attr("costs", "gpu", name), value) for name, value in values.items()]
+
+    for name, values in (("fits", gpu(access="own", gpu="rtx-4080", method="qlora")),
+                         ("short", gpu(method="lora", seq_len=4096))):
+        c.set_values(values, "Screenshot")
+        window.wizard.show_page("constraints")
+        settle(app)
+        scroll.verticalScrollBar().setValue(page.gpu.y() - 8)
+        settle(app)
+        window.grab().save(str(out / f"constraints-gpu-{name}.png"))
+    dashboard = window.wizard.dashboard
+    tab = dashboard.panels.get("gpu")
+    if tab is not None:
+        c.undo_stack.undo()  # back to the run that fits
+        window.wizard.show_page("results")
+        dashboard.sections.setCurrentWidget(tab)
+        settle(app)
+        window.grab().save(str(out / "results-gpu-tab.png"))
+        dashboard.sections.setCurrentIndex(0)
+    while c.undo_stack.index() > steps:
+        c.undo_stack.undo()
+    settle(app)
 
 
 def sample_examples(path: Path) -> Path:
