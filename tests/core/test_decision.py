@@ -92,8 +92,8 @@ def test_a_hosted_service_is_no_veto_and_says_where_training_runs() -> None:
     assert a.approach == "fine_tuning"
     assert "no_gpu_budget" not in a.present_signals_against()
     sign = next(s for s in a.signals_against if s.id == "no_gpu_budget")
-    assert sign.detail == ("Training runs on the Fireworks AI tuning service, so no GPU of your own "
-                           "is needed.")
+    assert sign.detail == ("Training runs on the Fireworks AI tuning service, so no GPU of "
+                           "your own is needed.")
 
 
 def _own_gpu(**plan: object) -> CostInputs:

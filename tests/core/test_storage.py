@@ -131,7 +131,7 @@ def test_version_4_gpu_answer_becomes_a_gpu_plan(answer: str, plan: dict[str, ob
 def test_version_4_gpu_answer_of_another_shape_is_named() -> None:
     doc = json.loads((DATA / "project-v4.tunewise").read_bytes())
     doc["answers"]["gpu_access"] = ["a", "list"]
-    with pytest.raises(ProjectFileError, match="answers.gpu_access: should be one of"):
+    with pytest.raises(ProjectFileError, match=r"answers\.gpu_access: should be one of"):
         project_from_bytes(json.dumps(doc).encode())
 
 

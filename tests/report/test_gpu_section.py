@@ -124,6 +124,7 @@ def result(**changes: object) -> GpuResult:
         "chosen": chosen,
         "table": [chosen, chosen.model_copy(update={"checkpointing": False,
                                                     "total_gib": 31.25, "fits": False})],
+        "sized_on": "Test Card 24",
         "gpus_needed": "One card is enough, says the test", "largest_model": "",
         "longest_sequence": 12_800,
         "training": [

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from tunewise.core.costs import CostReport
+from tunewise.core.gpu import analysis as gpu_analysis
 from tunewise.core.project import Project
 
 PANEL_PACKAGE = "tunewise.ui.results.panels"
@@ -29,7 +30,9 @@ class Analysis:
 
 
 # One line per analysis, in the order the app's tabs and the report's sections show them.
-ANALYSES: tuple[Analysis, ...] = ()
+ANALYSES: tuple[Analysis, ...] = (
+    Analysis("gpu", "GPU feasibility", gpu_analysis.run),
+)
 
 
 def run_all(project: Project, costs: CostReport) -> dict[str, BaseModel]:

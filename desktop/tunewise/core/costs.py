@@ -13,6 +13,9 @@ Conventions, so hand-computed figures match:
   (random arrivals at the day's rate) and otherwise writes it at the cache-write price;
 - batching: the batch share of requests is billed at the provider's batch discount;
 - hosting fees accrue every hour whether used or not, storage every month;
+- self-hosted offerings (core/gpu/selfhost.py) pay no price per token: a training run is its
+  hours on the GPU plan's cards times their rental, and serving rents as many cards each day
+  as that day's busiest hour needs, so the bill steps up with traffic;
 - lifecycle: an offering that stops training before a scheduled retrain, or whose model
   retires, forces a move to the catalogue's alternative (re-training plus re-evaluation) and
   the alternative's prices from then on; see _fine_tuning_plans.
@@ -31,6 +34,9 @@ import numpy as np
 import numpy.typing as npt
 
 from tunewise.core import texts
+from tunewise.core.gpu import catalogue as gpu_catalogue
+from tunewise.core.gpu import selfhost
+from tunewise.core.gpu.throughput import ServingPlan
 from tunewise.core.market import CacheRule, Offering
 from tunewise.core.prices import (
     FineTunePrices,
@@ -39,6 +45,7 @@ from tunewise.core.prices import (
     PriceCatalog,
     PriceError,
     default_catalog,
+    offering_label,
 )
 from tunewise.core.project import (
     APPROACHES,
@@ -210,6 +217,9 @@ class _Plan(NamedTuple):
     hosting_per_day: float
     storage_per_month: float
     source: str = ""  # where the prices come from, in words
+    # Self-hosted serving: GPUs rented by the day, as many as the day's traffic needs.
+    serving: ServingPlan | None = None
+    note: str = ""  # how a self-hosted plan was sized, in words
 
 
 def cache_hit_rate(requests_per_day: FloatArray | float, ttl_minutes: float) -> FloatArray:
@@ -290,12 +300,45 @@ def _training_run(inputs: CostInputs, ft: FineTunePrices, label: str) -> float:
     return max(run, ft.minimum_training_cost)
 
 
-def _fine_tuned_plan(day: int, inputs: CostInputs, ft: FineTunePrices, label: str) -> _Plan:
+def _fine_tuned_plan(day: int, inputs: CostInputs, ft: FineTunePrices, label: str,
+                     approach: ApproachId) -> _Plan:
+    serving: ServingPlan | None = None
+    note = ""
+    training_run: float | None = None
+    hosting_per_day = ft.hosting_per_hour * 24
+    offering = ft.offering
+    model = (gpu_catalogue.models().find(offering.base_model)
+             if offering is not None and offering.provider == selfhost.PROVIDER else None)
+    if model is not None:
+        # The team's own infrastructure: sized from the GPU plan (core/gpu/selfhost.py).
+        override = inputs.price_overrides.get(ft.model)
+        typed_hosting = override.hosting_per_hour if override is not None else None
+        try:
+            serving = selfhost.serving(inputs, model, approach, typed_hosting)
+            run = None if override is not None and override.training is not None else (
+                selfhost.training(inputs, model))
+        except ValueError as error:
+            raise PriceError(f"{label}: {error}") from None
+        hosting_per_day = 0.0
+        if run is not None:
+            training_run = max(run.cost, ft.minimum_training_cost)
+            note = f"training: {run.text}"
+        card = serving.gpu.name
+        price = serving.price_per_hour
+        replica = (f" ({serving.gpus_per_replica} cards a replica)"
+                   if serving.gpus_per_replica > 1 else "")
+        note += ("; " if note else "") + (
+            f"serving on {card} cards at ${price:,.2f} an hour{replica}, about "
+            f"{serving.tokens_per_second:,.0f} output tokens a second each, as many as the "
+            f"busiest hour needs ({serving.peak_factor:g} times the day's average)")
+    if training_run is None:
+        training_run = _training_run(inputs, ft, label)
     return _Plan(day=day, label=label, input=ft.input, cached_input=ft.cached_input,
                  cache_write=ft.cache_write, output=ft.output, cache=ft.cache,
-                 batch_discount=ft.batch_discount, training_run=_training_run(inputs, ft, label),
-                 hosting_per_day=ft.hosting_per_hour * 24,
-                 storage_per_month=ft.storage_per_month, source=ft.source)
+                 batch_discount=ft.batch_discount, training_run=training_run,
+                 hosting_per_day=hosting_per_day,
+                 storage_per_month=ft.storage_per_month, source=ft.source, serving=serving,
+                 note=note)
 
 
 def _inference_plan(day: int, inf: InferencePrices, label: str) -> _Plan:
@@ -306,7 +349,7 @@ def _inference_plan(day: int, inf: InferencePrices, label: str) -> _Plan:
 
 
 def _offering_label(catalog: PriceCatalog, o: Offering) -> str:
-    return f"{catalog.market.provider_name(o.provider)} {o.base_model} ({o.deployment})"
+    return offering_label(catalog.market, o)
 
 
 def _fine_tuning_plans(approach: ApproachId, inputs: CostInputs, catalog: PriceCatalog,
@@ -328,7 +371,7 @@ def _fine_tuning_plans(approach: ApproachId, inputs: CostInputs, catalog: PriceC
     label = _offering_label(catalog, offering) if offering else f"{spec.model} (your prices)"
     if offering is not None:
         _refuse_closed(catalog, offering, start)
-    plans = [_fine_tuned_plan(0, inputs, ft, label)]
+    plans = [_fine_tuned_plan(0, inputs, ft, label, approach)]
     events: list[CostEvent] = []
     findings: list[Lifecycle] = []
     evaluation = inputs.training.evaluation_cost
@@ -370,7 +413,8 @@ def _fine_tuning_plans(approach: ApproachId, inputs: CostInputs, catalog: PriceC
             with contextlib.suppress(PriceError):
                 alt_plan = _fine_tuned_plan(switch_day, inputs, catalog.fine_tuned(
                     alternative.base_model, inputs.price_overrides.get(alternative.base_model),
-                    alternative.provider, alternative.deployment, alt_method), alt_label)
+                    alternative.provider, alternative.deployment, alt_method), alt_label,
+                    approach)
         if alternative is None or alt_plan is None:
             # Nowhere priced to move to: the approach is shown ending, later days like-for-like.
             why = ("the catalogue names no alternative, so later days are costed as if a "
@@ -493,15 +537,22 @@ def _approach_cost(
     cached_share, batch_share = spec.cached_share, spec.batch_share
 
     def request_cost(daily_volume: FloatArray) -> FloatArray:
-        """What the day's requests cost, for any daily volume (the cache's warmth follows it)."""
+        """What the day's requests cost, for any daily volume (the cache's warmth follows it;
+        self-hosted serving GPUs follow the traffic from day 1)."""
         unit = np.full_like(daily_volume, embed_per_request)
         for plan, end in zip(plans, bounds, strict=True):
             unit[plan.day:end] += _unit_cost_values(plan, tokens, cached_share, batch_share,
                                                     daily_volume[plan.day:end])
-        return np.asarray(daily_volume * unit)
+        cost = np.asarray(daily_volume * unit)
+        for plan, end in zip(plans, bounds, strict=True):
+            first = max(plan.day, 1)
+            if plan.serving is not None and first < end:
+                cost[first:end] += plan.serving.daily_cost(daily_volume[first:end])
+        return cost
 
     for plan, end in zip(plans, bounds, strict=True):
-        note = _pricing_note(plan, tokens, cached_share, batch_share)
+        note = "; ".join(n for n in (_pricing_note(plan, tokens, cached_share, batch_share),
+                                     plan.note) if n)
         hosting[plan.day:end] = plan.hosting_per_day + plan.storage_per_month / DAYS_PER_MONTH
         if note and note not in notes:
             notes.append(note)
@@ -509,6 +560,8 @@ def _approach_cost(
     start_volume = inputs.requests_per_day
     per_request = float(_unit_cost_values(first, tokens, spec.cached_share, spec.batch_share,
                                           np.array([start_volume]))[0]) + embed_per_request
+    serving_per_day = (float(first.serving.daily_cost(np.array([start_volume]))[0])
+                       if first.serving is not None else 0.0)
 
     rate = inputs.hourly_rate
     training_run = first.training_run
@@ -554,7 +607,7 @@ def _approach_cost(
         "requests": per_request * start_volume * DAYS_PER_MONTH,
         "fixed": spec.monthly_fixed,
         "maintenance": spec.maintenance_hours_per_month * rate,
-        "hosting": first.hosting_per_day * DAYS_PER_MONTH,
+        "hosting": (first.hosting_per_day + serving_per_day) * DAYS_PER_MONTH,
         "storage": first.storage_per_month,
         "retraining": retrain_cost / retrain_every if retrain_every else 0.0,
         "reindexing": corpus_embedding / reindex_every if reindex_every else 0.0,

@@ -127,6 +127,29 @@ class CatalogueFile(_Row):
     inference_lifecycle: dict[str, ModelLifecycle] = {}
 
 
+SELF_HOSTED = "self-hosted"
+
+
+def _self_hosted_rows(listed: list[Offering]) -> list[Offering]:
+    """Self-hosting for every open-weights model in the GPU catalogue the file does not list.
+
+    Any open model can run on the team's own cards, and its costs come from the GPU plan
+    (core/gpu/selfhost.py), not from the row's prices; the file's first self-hosted row is the
+    template for the rest, so a catalogue without one offers none.
+    """
+    template = next((o for o in listed if o.provider == SELF_HOSTED), None)
+    if template is None:
+        return []
+    from tunewise.core.gpu.catalogue import models  # the GPU data, read once when first used
+
+    have = {o.base_model for o in listed if o.provider == SELF_HOSTED}
+    return [template.model_copy(update={
+        "base_model": m.id,
+        "notes": f"{m.name} on your own or rented GPUs: any open-weights model in the GPU "
+                 "catalogue can be self-hosted; costed from the GPU plan.",
+    }) for m in models().models if m.id not in have]
+
+
 class Market:
     """The offerings catalogue, loaded and checked, with the lookups the cost model needs."""
 
@@ -136,8 +159,8 @@ class Market:
         self.installed = installed  # a file the user installed rather than the bundled one
         self.as_of: date = data.as_of
         self.providers = data.providers
-        self.offerings = data.offerings
-        self._by_key = {o.key: o for o in data.offerings}
+        self.offerings = data.offerings + _self_hosted_rows(data.offerings)
+        self._by_key = {o.key: o for o in self.offerings}
 
     @classmethod
     def from_file(cls, path: Path, *, installed: bool = False) -> Market:

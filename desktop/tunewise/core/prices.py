@@ -98,8 +98,10 @@ def _write_multiplier(rule: CacheRule | None) -> float:
     return rule.write_multiplier if rule is not None and rule.write_multiplier else 1.0
 
 
-def _offering_label(market: Market, o: Offering) -> str:
-    return f"{market.provider_name(o.provider)} {o.base_model} ({o.deployment})"
+def offering_label(market: Market, o: Offering) -> str:
+    """An offering in words: "Fireworks AI llama-3.1-8b (serverless)", "Self-hosted qwen2.5-7b"."""
+    where = "" if o.deployment == o.provider else f" ({o.deployment})"
+    return f"{market.provider_name(o.provider)} {o.base_model}{where}"
 
 
 class PriceCatalog:
@@ -227,7 +229,7 @@ class PriceCatalog:
             if price is None:
                 offered = ", ".join(METHOD_NAMES[m] for m in offering.methods)
                 raise PriceError(
-                    f"{_offering_label(market, offering)} does not offer "
+                    f"{offering_label(market, offering)} does not offer "
                     f"{METHOD_NAMES.get(method, method)} tuning; it offers {offered}.")
             per_mtok = price.per_mtok
             per_hour = price.per_hour or 0.0
@@ -266,9 +268,9 @@ class PriceCatalog:
             fee = "hosting fee per hour" if hosting is None else "storage fee per month"
             assert offering is not None
             raise PriceError(
-                f"{_offering_label(market, offering)} charges a {fee}, but the catalogue does "
+                f"{offering_label(market, offering)} charges a {fee}, but the catalogue does "
                 "not know how much: type it in under Prices and caching.")
-        source = (f"{_offering_label(market, offering)}, offerings catalogue of "
+        source = (f"{offering_label(market, offering)}, offerings catalogue of "
                   f"{market.as_of.isoformat()}") if offering is not None else ""
         if overridden:
             source = "your override" if not source else f"{source}, with your override"

@@ -21,12 +21,12 @@ import numpy as np
 
 from tunewise.core import texts
 from tunewise.core.costs import CostReport, request_volume
-from tunewise.core.gpu import catalogue, feasibility, memory, throughput
+from tunewise.core.gpu import catalogue, feasibility, memory, selfhost, throughput
 from tunewise.core.market import Offering, default_market
-from tunewise.core.project import ApproachId, CostInputs, GpuPlan, Project
+from tunewise.core.project import ApproachId, GpuPlan, Project
 from tunewise.core.results import Result
 
-SELF_HOSTED = "self-hosted"
+SELF_HOSTED = selfhost.PROVIDER
 # The approach whose model and offering stand for fine-tuning in the GPU questions: every tuned
 # approach trains the same kind of model, and the defaults give all four the same one.
 TRAINED_APPROACH: Final[ApproachId] = "fine_tuning"
@@ -133,8 +133,9 @@ def gpu_sign(project: Project) -> GpuSign:
         return GpuSign(True, f"{model_id} is not an open-weights model Tunewise knows, so it "
                        f"cannot be sized for {owned} {gpu.name}.",
                        "Choose an open-weights model for the GPU panel, or a hosted service.")
-    count = feasibility.gpus_needed(open_model, gpu, plan.method, plan.seq_len, plan.batch,
-                                    checkpointing=plan.checkpointing,
+    # The plan's batch is each card's micro-batch: the whole step is batch x count sequences.
+    count = feasibility.gpus_needed(open_model, gpu, plan.method, plan.seq_len,
+                                    plan.batch * plan.count, checkpointing=plan.checkpointing,
                                     lora_rank=plan.lora_rank, count=plan.count)
     run = describe_run(open_model, plan)
     cards = f"{plan.count} {gpu.name} cards" if plan.count > 1 else f"{owned} {gpu.name}"
@@ -147,7 +148,7 @@ def gpu_sign(project: Project) -> GpuSign:
                            "")
         return GpuSign(False, f"{run} needs about {need} on each GPU; {cards} {has} "
                        f"{card_gb(gpu)}.", "")
-    one = feasibility.gb(count.estimate.total)
+    one = feasibility.gb(plan_estimate(open_model, plan).total)
     bigger = _smallest_card_that_fits(open_model, plan)
     lift = "Use QLoRA or LoRA, gradient checkpointing or shorter sequences"
     if bigger is not None:
@@ -202,6 +203,7 @@ class GpuResult(Result):
     sign_detail: str
     chosen: MemoryRow | None
     table: list[MemoryRow]
+    sized_on: str  # the card the three answers below are about: the plan's, else the default
     gpus_needed: str
     largest_model: str
     longest_sequence: int | None
@@ -291,26 +293,9 @@ def serving_steps(project: Project, model: catalogue.OpenModel,
 
 
 def throughput_plan(project: Project, model: catalogue.OpenModel) -> throughput.ServingPlan:
-    inputs = project.costs
-    return serving_for(inputs, model)
-
-
-def serving_card(plan: GpuPlan) -> catalogue.Gpu:
-    """The card self-hosted serving rents: the plan's, else the catalogue's default."""
-    found = catalogue.gpus().find(plan.serving_gpu) if plan.serving_gpu else None
-    return found or catalogue.gpus().default_serving
-
-
-def serving_for(inputs: CostInputs, model: catalogue.OpenModel,
-                approach: ApproachId = "fine_tuning") -> throughput.ServingPlan:
-    """Serving one tuned approach's requests on rented cards of the plan's serving kind."""
-    spec = inputs.approach(approach)
-    input_tokens = (spec.system_prompt_tokens + spec.few_shot_tokens + spec.retrieved_tokens
-                    + inputs.user_input_tokens(approach))
-    plan = inputs.gpu
-    return throughput.serving_plan(model, serving_card(plan), input_tokens,
-                                   inputs.output_tokens(approach), peak_factor=plan.peak_factor,
-                                   tokens_per_second=plan.serving_tokens_per_second)
+    override = project.costs.price_overrides.get(model.id)
+    return selfhost.serving(project.costs, model, TRAINED_APPROACH,
+                            override.hosting_per_hour if override is not None else None)
 
 
 def run(project: Project, costs: CostReport) -> GpuResult | None:
@@ -325,16 +310,17 @@ def run(project: Project, costs: CostReport) -> GpuResult | None:
             "gpu_memory_gib": gpu.memory_gib if gpu else None, "count": plan.count,
             "sign_present": sign.present, "sign_detail": sign.detail}
     if model is None:
-        return GpuResult(**base, model_name=None, chosen=None, table=[],
+        return GpuResult(**base, model_name=None, chosen=None, table=[], sized_on="",
                          gpus_needed="", largest_model="", longest_sequence=None,
                          training=[], serving=[], serving_note="")
     table = [_row(plan_estimate(model, plan, method=m, checkpointing=c), gpu)
              for m in memory.METHODS for c in (True, False)]
     chosen = _row(plan_estimate(model, plan), gpu)
     card = gpu or catalogue.gpus().default_training
-    needed = feasibility.gpus_needed(model, card, plan.method, plan.seq_len, plan.batch,
-                                     checkpointing=plan.checkpointing,
-                                     lora_rank=plan.lora_rank, count=plan.count)
+    count = plan.count if gpu is not None else 1
+    needed = feasibility.gpus_needed(model, card, plan.method, plan.seq_len,
+                                     plan.batch * count, checkpointing=plan.checkpointing,
+                                     lora_rank=plan.lora_rank, count=count)
     largest = feasibility.largest_model(card, plan.method, plan.seq_len, plan.batch,
                                         checkpointing=plan.checkpointing,
                                         lora_rank=plan.lora_rank)
@@ -351,7 +337,7 @@ def run(project: Project, costs: CostReport) -> GpuResult | None:
     if self_hosted(project):
         serving, serving_note = serving_steps(project, model, costs.start_date)
     return GpuResult(**base, model_name=model.name, chosen=chosen, table=table,
-                     gpus_needed=needed.text, largest_model=largest_text,
+                     sized_on=card.name, gpus_needed=needed.text, largest_model=largest_text,
                      longest_sequence=longest,
                      training=_training_options(project, model, gpu, costs),
                      serving=serving, serving_note=serving_note)

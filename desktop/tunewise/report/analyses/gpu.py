@@ -19,7 +19,6 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from tunewise.core import texts
 from tunewise.core.analyses import ANALYSES
-from tunewise.core.gpu import catalogue
 from tunewise.core.gpu.analysis import GpuResult, MemoryRow, ServingStep, TrainingOption
 from tunewise.core.gpu.feasibility import SEQUENCE_STEP
 from tunewise.report.blocks import Cell, Heading, boxed, gap, para, table
@@ -73,9 +72,7 @@ def _card(result: GpuResult) -> str:
 def _sized_on(result: GpuResult) -> str:
     """The card the how-many, largest-model and longest-sequence answers are about: the plan's,
     else the catalogue's default training card (as the analysis takes it)."""
-    if result.gpu_name is not None:
-        return result.gpu_name
-    return catalogue.gpus().default_training.name
+    return result.sized_on or result.gpu_name or ""
 
 
 def _sign(result: GpuResult, width: float) -> Flowable:
