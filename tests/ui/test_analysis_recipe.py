@@ -74,8 +74,9 @@ def test_a_registered_analysis_reaches_json_panel_and_report(
     assert "Yearly volume" in text and "3,650,000 requests a year." in text
 
 
-def test_without_analyses_the_dashboard_shows_no_tab_bar(qtbot: QtBot,
-                                                         support_bot: Project) -> None:
+def test_without_analyses_the_dashboard_shows_no_tab_bar(
+        qtbot: QtBot, support_bot: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analyses, "ANALYSES", ())
     dashboard = Dashboard(ProjectController(support_bot))
     qtbot.addWidget(dashboard)
     assert dashboard.sections.count() == 1
