@@ -258,3 +258,27 @@ def test_the_gpu_tab_names_a_model_it_cannot_size(gpu_tab: None, qtbot: Any) -> 
     tab = dashboard_for(qtbot, project)
     assert tab.methods_words.text().startswith("gpt-4o-mini is not an open-weights model")
     assert tab.methods_view.isHidden() and tab.bar.isHidden()
+
+
+def test_self_hosted_serving_figures_are_typed_on_the_costs_page(ui: Any) -> None:
+    # A self-hosted fine-tuning approach is costed from the GPU plan's serving figures.
+    ui.window.controller.set_value(ApproachInput("fine_tuning", "provider"), "self-hosted")
+    ui.window.controller.set_value(ApproachInput("fine_tuning", "deployment"), None)
+    pick_card = ui.field(G("serving_gpu")).combo
+    assert pick_card.currentText().startswith("Default: ")
+    h100 = catalogue.gpus().get("h100-80gb")
+    pick_card.setCurrentIndex(pick_card.findText(f"{h100.name} — {h100.memory_gib:g} GB"))
+    ui.type(G("peak_factor"), "1.5")
+    ui.type(G("serving_tokens_per_second"), "2500")
+    ui.type(G("mfu"), "40%")
+    plan = ui.window.controller.project.costs.gpu
+    assert (plan.serving_gpu, plan.peak_factor, plan.serving_tokens_per_second, plan.mfu) == (
+        "h100-80gb", 1.5, 2500.0, 0.4)
+    tuned = ui.window.controller.evaluation.costs.approaches["fine_tuning"]
+    assert f"serving on {h100.name} cards at ${h100.rental_per_hour:,.2f} an hour" in (
+        tuned.pricing_note)
+    assert "at 40% of its bf16 peak" in tuned.pricing_note
+    # 10,000 requests a day at 1.5 times the average: one H100 keeps up, 24 hours a day.
+    assert h100.rental_per_hour is not None
+    assert tuned.monthly_breakdown["hosting"] == pytest.approx(
+        h100.rental_per_hour * 24 * 365 / 12)

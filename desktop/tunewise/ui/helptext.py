@@ -406,9 +406,25 @@ PAGE_HELP: dict[str, PageHelp] = {
             "costs.training.epochs": "How many times a training run passes over the whole set. "
                                      "Each pass is paid for.",
             "costs.training.training_hours": "How long one training run takes, in hours. Only "
-                                             "offerings billed by the hour need it: "
-                                             "reinforcement tuning, and self-hosted training on "
-                                             "a rented GPU. Token-billed offerings ignore it.",
+                                             "offerings billed by the hour need it, such as "
+                                             "reinforcement tuning. Self-hosted runs are worked "
+                                             "out from the GPU plan; a number here overrides "
+                                             "that. Token-billed offerings ignore it.",
+            "costs.gpu.serving_gpu": "The card a self-hosted tuned model is served on. Tunewise "
+                                     "rents as many as the busiest hour needs, worked out from "
+                                     "the card's memory bandwidth and the model's size, so the "
+                                     "bill steps up as traffic grows.",
+            "costs.gpu.peak_factor": "How much busier the busiest hour is than the day's "
+                                     "average. 3 means the day's requests arrive within 8 "
+                                     "working hours; traffic spread round the clock is nearer "
+                                     "1.5.",
+            "costs.gpu.serving_tokens_per_second": "Output tokens a second one serving card "
+                                                   "gives, if you have measured it (for "
+                                                   "example with vLLM's benchmark). Empty "
+                                                   "estimates it from the card's bandwidth.",
+            "costs.gpu.mfu": "The share of the card's bf16 peak a training run actually "
+                             "reaches. Tuned runs reach 30 to 50%; empty uses the default, "
+                             "lowered for QLoRA, which spends time unpacking its 4-bit weights.",
             "costs.training.evaluation_cost": "What checking each trained model costs in USD "
                                               "before it ships: the first one up front, each "
                                               "retrained one on its day.",

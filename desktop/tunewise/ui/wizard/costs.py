@@ -37,6 +37,7 @@ from tunewise.core import texts
 from tunewise.core.dataset import plan as dataset_plan
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.fieldpath import ApproachInput, Attr, FieldPath, PriceOverride
+from tunewise.core.gpu import catalogue, throughput
 from tunewise.core.market import METHOD_NAMES, offering_status
 from tunewise.core.prices import PriceError, default_catalog
 from tunewise.core.project import (
@@ -60,6 +61,7 @@ from tunewise.ui.fields import (
     assign_mnemonics,
     format_number,
 )
+from tunewise.ui.gpu.panel import OptionField, card_label
 from tunewise.ui.market.offerings import STATUS_WORDS
 from tunewise.ui.market.offerings import label as offering_label
 from tunewise.ui.theme import NoteBox
@@ -439,7 +441,8 @@ class CostsPage(ProjectPage):
                         "Passes over the set per training run (1 to 100).", integer=True),
             NumberField(c, Attr("costs", "training", "training_hours"), "Training hours:",
                         "Hours one run takes, for offerings billed by the hour (reinforcement "
-                        "tuning, rented GPUs).", optional=True, unit="hours",
+                        "tuning). Self-hosted runs are worked out from the GPU plan unless "
+                        "you type them.", optional=True, unit="hours",
                         placeholder="not needed"),
             NumberField(c, Attr("costs", "training", "evaluation_cost"), "Evaluation per run:",
                         "Checking each trained model before it ships, the first one "
@@ -458,6 +461,35 @@ class CostsPage(ProjectPage):
                                              self.training_section.grid.rowCount(), 0, 1, -1)
         self.body_layout.addWidget(self.training_section)
 
+        # Self-hosted offerings are sized from the GPU plan (core/gpu/selfhost.py): these are
+        # the figures behind the training hours and the serving cards.
+        self.self_hosted_section = Section("Self-hosted: training speed and serving cards")
+        gpu = Attr("costs", "gpu", "serving_gpu")
+        cards = catalogue.gpus()
+        default = cards.default_serving
+        self_hosted_fields: list[Field] = [
+            OptionField(c, gpu, "Serving card:",
+                        [(None, f"Default: {default.name}")]
+                        + [(g.id, card_label(g)) for g in cards.gpus],
+                        "The card a self-hosted tuned model is served on; as many are rented "
+                        "as the busiest hour needs."),
+            NumberField(c, Attr("costs", "gpu", "peak_factor"), "Busiest hour:",
+                        "The busiest hour's traffic over the day's average: 3 means a day's "
+                        "requests arrive within 8 working hours.", unit="times the average"),
+            NumberField(c, Attr("costs", "gpu", "serving_tokens_per_second"),
+                        "Output tokens a second:",
+                        "What one serving card gives; empty estimates it from the card's "
+                        "memory bandwidth and the model's size.", optional=True,
+                        unit="per card", placeholder="estimated"),
+            NumberField(c, Attr("costs", "gpu", "mfu"), "Training utilisation:",
+                        "The share of the card's bf16 peak a training run reaches; empty uses "
+                        f"{throughput.DEFAULT_MFU:.0%} (QLoRA "
+                        f"{throughput.QLORA_SPEED:.0%} of that).", optional=True,
+                        placeholder="default", percent=True),
+        ]
+        add_rows(self.self_hosted_section.grid, self_hosted_fields)
+        self.body_layout.addWidget(self.self_hosted_section)
+
         self.retrieval_section = Section("Retrieval index: embeddings, corpus, re-indexing")
         embed = Attr("costs", "retrieval", "embedding_model")
         retrieval_fields: list[Field] = [
@@ -471,9 +503,11 @@ class CostsPage(ProjectPage):
         ]
         add_rows(self.retrieval_section.grid, retrieval_fields)
         self.body_layout.addWidget(self.retrieval_section)
-        self.fields += shared_fields + approach_all + training_fields + retrieval_fields
+        self.fields += (shared_fields + approach_all + training_fields + self_hosted_fields
+                        + retrieval_fields)
         used = assign_mnemonics([f.label for f in shared_fields])
-        used = assign_mnemonics([f.label for f in training_fields + retrieval_fields], used)
+        used = assign_mnemonics([f.label for f in training_fields + self_hosted_fields
+                                 + retrieval_fields], used)
         for start in range(0, len(approach_all)):
             if isinstance(approach_all[start], ModelField):
                 end = next((i for i in range(start + 1, len(approach_all))
