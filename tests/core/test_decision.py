@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.core.helpers import fine_tuning_answers, project_with
@@ -143,6 +145,41 @@ def test_an_own_gpu_cannot_train_a_closed_model_but_the_hosted_plan_stands() -> 
     assert not sign.present
     assert sign.detail == ("gpt-4.1-mini's weights are not published, so your NVIDIA GeForce "
                            "RTX 4080 cannot train it; the plan trains it on the OpenAI service.")
+
+
+def _assess_with_costs(inputs: CostInputs) -> Any:
+    project = project_with(inputs, **fine_tuning_answers())
+    return assess(project, compute_costs(inputs, strict=False))
+
+
+def test_a_card_the_costs_do_not_use_is_a_warning_with_the_way_to_count_it() -> None:
+    # An RTX 4090 of our own while the costs train on Fireworks' service.
+    a = _assess_with_costs(_own_gpu(gpu="rtx-4090"))
+    warning = next(w for w in a.warnings if w.id == "gpu_not_in_costs")
+    assert warning.message == ("The costs train on Fireworks AI llama-3.1-8b (serverless); "
+                               "your NVIDIA GeForce RTX 4090 plays no part in them.")
+    assert "self-hosted offering" in warning.lift
+
+
+def test_a_closed_model_beside_an_own_card_is_a_warning_naming_the_service() -> None:
+    inputs = _own_gpu(gpu="rtx-4080")
+    for row in ("fine_tuning", "fine_tuning+prompt_engineering"):
+        inputs.approaches = {**inputs.approaches, row: inputs.approach(row).model_copy(
+            update={"model": "gpt-4.1-mini", "provider": "azure-openai", "deployment": None})}
+    a = _assess_with_costs(inputs)
+    warning = next(w for w in a.warnings if w.id == "gpu_not_in_costs")
+    assert warning.message.startswith("Your NVIDIA GeForce RTX 4080 cannot train gpt-4.1-mini: "
+                                      "its weights are not published, so the costs are those "
+                                      "of Azure OpenAI gpt-4.1-mini")
+
+
+def test_a_self_hosted_plan_on_the_teams_card_has_no_such_warning() -> None:
+    inputs = _own_gpu(gpu="rtx-4090")
+    for row in ("fine_tuning", "fine_tuning+prompt_engineering"):
+        inputs.approaches = {**inputs.approaches, row: inputs.approach(row).model_copy(
+            update={"provider": "self-hosted", "deployment": None})}
+    a = _assess_with_costs(inputs)
+    assert all(w.id != "gpu_not_in_costs" for w in a.warnings)
 
 
 def test_own_gpus_without_a_card_named_veto_until_one_is_chosen() -> None:

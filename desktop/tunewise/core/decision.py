@@ -470,6 +470,15 @@ def _cost_issues(project: Project, v: _Verdict, row: ApproachId | None, costs: C
     if row is not None and considered and row in costs.closed:
         blockers.append(Issue(id="offering_closed", message=costs.errors[row],
                               lift=explain.LIFT_OFFERING_CLOSED))
+    tuned_row = costs.approaches.get(row) if row in cost_findings.FINE_TUNED else None
+    if considered and row is not None and tuned_row is not None:
+        spec = project.costs.approach(row)
+        offering = costs.catalog.market.find(spec.model, spec.provider, spec.deployment) \
+            if costs.catalog is not None else None
+        unused = gpu_analysis.unused_gpu(project, tuned_row.runs_on, offering)
+        if unused is not None:
+            warnings.append(Issue(id="gpu_not_in_costs", message=unused.detail,
+                                  lift=unused.lift))
     if costs.stale_prices:
         warnings.append(Issue(id="prices_stale", message=explain.stale_prices(costs.stale_prices),
                               lift=explain.LIFT_STALE))

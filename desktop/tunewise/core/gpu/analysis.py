@@ -160,6 +160,30 @@ def gpu_sign(project: Project) -> GpuSign:
                    f"{card_gb(gpu)}.", lift)
 
 
+def unused_gpu(project: Project, runs_on: str, offering: Offering | None) -> GpuSign | None:
+    """When the plan names cards of the team's own (or rented) but the costs train elsewhere.
+
+    The old three-way answer let "a GPU of our own" sit beside a hosted-only model without a
+    word; now the plan says the card plays no part in the costs, and how to make it count.
+    """
+    plan = project.costs.gpu
+    if plan.access not in ("own", "rent") or plan.gpu is None:
+        return None
+    gpu = catalogue.gpus().find(plan.gpu)
+    if gpu is None or (offering is not None and offering.provider == SELF_HOSTED):
+        return None
+    owned = "your" if plan.access == "own" else "the rented"
+    model_id = trained_model(project)
+    if catalogue.models().find(model_id) is None:
+        return GpuSign(True, f"{owned.capitalize()} {gpu.name} cannot train {model_id}: its "
+                       f"weights are not published, so the costs are those of {runs_on}.",
+                       "To cost training on your own cards, choose an open-weights model with "
+                       "the self-hosted offering on the Costs page.")
+    return GpuSign(True, f"The costs train on {runs_on}; {owned} {gpu.name} plays no part in "
+                   "them.", "Choose the self-hosted offering on the Costs page to cost "
+                   "training and serving on your own cards, or keep the service.")
+
+
 class MemoryRow(Result):
     method: str
     method_label: str

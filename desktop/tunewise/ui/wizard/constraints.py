@@ -29,7 +29,7 @@ class ConstraintsPage(ProjectPage):
     key = "constraints"
     heading = "Constraints"
     blurb = "What stands against training, and what a combination would need."
-    warning_ids = ("eval_criteria_contradiction",)
+    warning_ids = ("eval_criteria_contradiction", "gpu_not_in_costs")
 
     def build(self) -> None:
         c = self.controller
