@@ -22,13 +22,6 @@ ACTIONS = ("estimate", "list-models", "list-gpus")
 # tests/core/test_cli_gpu.py checks it matches core.gpu.memory.METHODS.
 METHOD_CHOICES = ("full", "full-bf16", "lora", "qlora")
 DECIMALS = 3  # GiB in --json: a megabyte is enough to see a difference; more is noise
-PART_LABELS = {  # the order and words of the estimate's parts
-    "weights": "Weights",
-    "trainable_state": "Optimiser state",
-    "gradients": "Gradients",
-    "activations": "Activations",
-    "overhead": "Overhead",
-}
 
 Document = dict[str, Any]
 P = TypeVar("P", bound=argparse.ArgumentParser)
@@ -130,7 +123,7 @@ def _estimate(args: argparse.Namespace) -> str | Document:
              "gradient checkpointing " + ("on" if est.checkpointing else "off")]
     if adapters:
         setup.append(f"LoRA rank {est.lora_rank}")
-    rows = [(PART_LABELS[part], f"{size / catalogue.GIB:,.3f} GiB")
+    rows = [(memory.PART_LABELS[part], f"{size / catalogue.GIB:,.3f} GiB")
             for part, size in est.parts().items()]
     rows.append(("Peak", f"{est.total_gib:,.3f} GiB"))
     label_w = max(len(label) for label, _ in rows)

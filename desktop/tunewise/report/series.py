@@ -23,6 +23,16 @@ class SeriesStyle:
     dash: tuple[float, ...]  # on/off lengths in points; () is a solid line
 
 
+# The memory estimate's parts (core.gpu.memory.PART_LABELS), stacked in the app's bar and the
+# report's: Okabe-Ito hues, with grey for the overhead.
+MEMORY_PART_COLOURS: dict[str, str] = {
+    "weights": "#0072B2",
+    "trainable_state": "#E69F00",
+    "gradients": "#009E73",
+    "activations": "#CC79A7",
+    "overhead": "#8C8C8C",
+}
+
 SERIES_STYLE: dict[ApproachId, SeriesStyle] = {
     "prompt_engineering": SeriesStyle("#E69F00", "solid", 1.6, ()),
     "rag": SeriesStyle("#56B4E9", "dashed", 1.6, (6.0, 3.0)),

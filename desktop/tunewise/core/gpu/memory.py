@@ -74,6 +74,14 @@ METHOD_LABELS: dict[Method, str] = {
     "lora": "LoRA",
     "qlora": "QLoRA",
 }
+# The estimate's parts in the order they stack, with the words the app, report and CLI use.
+PART_LABELS: dict[str, str] = {
+    "weights": "Weights",
+    "trainable_state": "Optimiser state",
+    "gradients": "Gradients",
+    "activations": "Activations",
+    "overhead": "Overhead",
+}
 
 GIB = 1024**3
 BF16 = 2  # bytes

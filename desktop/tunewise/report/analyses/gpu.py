@@ -21,10 +21,12 @@ from tunewise.core import texts
 from tunewise.core.analyses import ANALYSES
 from tunewise.core.gpu.analysis import GpuResult, MemoryRow, ServingStep, TrainingOption
 from tunewise.core.gpu.feasibility import SEQUENCE_STEP
+from tunewise.core.gpu.memory import PART_LABELS
 from tunewise.report.blocks import Cell, Heading, boxed, gap, para, table
 from tunewise.report.charts import _fit, nice_ticks
 from tunewise.report.context import Context, long_date
 from tunewise.report.fonts import register_fonts
+from tunewise.report.series import MEMORY_PART_COLOURS
 from tunewise.report.styles import (
     ACCENT_LIGHT,
     BAD,
@@ -40,13 +42,8 @@ DEFAULT_TITLE = "GPU feasibility"
 # The estimate's parts, in the order they stack, with their words and colours (Okabe-Ito, which
 # stays distinguishable for the common colour blindnesses; each segment also carries its figure
 # when it is wide enough, so a black-and-white printout still reads).
-PARTS: tuple[tuple[str, str, str], ...] = (
-    ("weights_gib", "Weights", "#0072B2"),
-    ("trainable_state_gib", "Optimiser state", "#E69F00"),
-    ("gradients_gib", "Gradients", "#009E73"),
-    ("activations_gib", "Activations", "#CC79A7"),
-    ("overhead_gib", "Overhead", "#8C8C8C"),
-)
+PARTS: tuple[tuple[str, str, str], ...] = tuple(
+    (f"{key}_gib", label, MEMORY_PART_COLOURS[key]) for key, label in PART_LABELS.items())
 SERVING_ROWS = 24  # more steps than this print the first ones and the last
 
 

@@ -20,17 +20,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from tunewise.core.gpu import feasibility, memory
 from tunewise.core.gpu.analysis import MemoryRow
 from tunewise.core.gpu.catalogue import Gpu
+from tunewise.report.series import MEMORY_PART_COLOURS
 from tunewise.ui.numbers import format_number
 from tunewise.ui.theme import MARK_CONTRAST, mix, readable
 
 # (part as memory.MemoryEstimate.parts() names it, label, hue); the bar stacks them in order.
-PARTS: tuple[tuple[str, str, str], ...] = (
-    ("weights", "Weights", "#0072B2"),
-    ("trainable_state", "Optimiser state", "#E69F00"),
-    ("gradients", "Gradients", "#009E73"),
-    ("activations", "Activations", "#CC79A7"),
-    ("overhead", "Overhead", "#8C8C8C"),
-)
+PARTS: tuple[tuple[str, str, str], ...] = tuple(
+    (key, label, MEMORY_PART_COLOURS[key]) for key, label in memory.PART_LABELS.items())
 PART_LABELS = {key: label for key, label, _ in PARTS}
 
 
