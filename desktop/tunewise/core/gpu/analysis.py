@@ -17,8 +17,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Final, NamedTuple
 
-import numpy as np
-
 from tunewise.core import texts
 from tunewise.core.costs import CostReport, request_volume
 from tunewise.core.gpu import catalogue, feasibility, memory, selfhost, throughput
@@ -32,13 +30,8 @@ SELF_HOSTED = selfhost.PROVIDER
 TRAINED_APPROACH: Final[ApproachId] = "fine_tuning"
 
 
-def gb(value_gib: float) -> str:
-    """Memory in the unit cards are sold in ("about 10.4 GB"); figures are GiB as the card
-    reports them, which is what a 16 GB card's 16 means."""
-    return f"{value_gib:,.1f} GB"
-
-
 def card_gb(gpu: catalogue.Gpu) -> str:
+    """A card's memory as it is sold ("16 GB"): the GiB the card reports (see feasibility)."""
     return f"{gpu.memory_gib:g} GB"
 
 
@@ -366,6 +359,3 @@ def run(project: Project, costs: CostReport) -> GpuResult | None:
                      training=_training_options(project, model, gpu, costs),
                      serving=serving, serving_note=serving_note)
 
-
-def peak_gpus(steps: list[ServingStep]) -> int:
-    return int(np.max([s.gpus for s in steps])) if steps else 0
