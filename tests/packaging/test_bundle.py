@@ -135,6 +135,21 @@ def test_inspects_a_dataset_offline_like_the_source_does(bundle: Path, tmp_path:
         assert bundled["good_examples"] == source["good_examples"]
 
 
+def test_sizes_a_training_run_from_its_bundled_gpu_data(bundle: Path, tmp_path: Path) -> None:
+    from tunewise.core.gpu import catalogue, memory
+
+    result = _run(bundle, "gpu", "estimate", "--model", "llama-3.1-8b", "--method", "qlora",
+                  "--seq", "2048", "--batch", "1", "--gpu", "rtx-4080", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    bundled = json.loads(result.stdout)
+    source = memory.estimate(catalogue.models().get("llama-3.1-8b"), "qlora", 2048)
+    assert bundled["total_gib"] == round(source.total_gib, 3)
+    assert bundled["fits"] is True
+    listed = _run(bundle, "gpu", "list-gpus", "--json", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)["gpus"]) == len(catalogue.gpus().gpus)
+
+
 def test_runs_the_few_shot_test_against_a_local_endpoint(bundle: Path, tmp_path: Path) -> None:
     from tests.chat_server import ChatServer
 
