@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QPalette
 
 from tunewise.core.fieldpath import ApproachInput, Attr
-from tunewise.core.gpu import catalogue, memory
+from tunewise.core.gpu import catalogue, feasibility, memory
 from tunewise.core.gpu.analysis import gpu_sign
 from tunewise.ui.gpu.memory_bar import part_colours
 from tunewise.ui.theme import MARK_CONTRAST, contrast, dark_palette
@@ -282,3 +282,21 @@ def test_self_hosted_serving_figures_are_typed_on_the_costs_page(ui: Any) -> Non
     assert h100.rental_per_hour is not None
     assert tuned.monthly_breakdown["hosting"] == pytest.approx(
         h100.rental_per_hour * 24 * 365 / 12)
+
+
+def test_a_run_the_plans_cards_share_shows_each_cards_share(ui: Any) -> None:
+    # Full bf16 training of Llama 3.2 3B needs more than one RTX 4090 holds, but four cards
+    # sharding the weights, gradients and optimiser state (FSDP) each hold their share.
+    ui.choose(G("access"), "GPUs of our own")
+    c = ui.window.controller
+    c.set_values([(G("gpu"), "rtx-4090"), (G("count"), 4), (G("model"), "llama-3.2-3b"),
+                  (G("method"), "full-bf16")])
+    model, card = catalogue.models().get("llama-3.2-3b"), catalogue.gpus().get("rtx-4090")
+    one = memory.estimate(model, "full-bf16", 2048)
+    share = feasibility.sharded(one, 4)
+    assert one.total_gib > card.memory_gib >= share.total_gib
+    words = panel(ui).words.text()
+    assert words == (f"Full (bf16) of Llama 3.2 3B at 2,048 tokens, sharded over 4 cards "
+                     f"(FSDP / ZeRO-3): about {share.total_gib:,.1f} GB of 24 GB — fits")
+    sign = gpu_sign(c.project)
+    assert not sign.present and "needs sharding (FSDP / ZeRO-3) over" in sign.detail

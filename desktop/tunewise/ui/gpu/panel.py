@@ -275,10 +275,16 @@ class GpuPanel(QGroupBox):
             return
         estimate = analysis.plan_estimate(model, plan)
         cards = plan.count if plan.access in ON_CARDS else 1
+        how = ""
+        if gpu is not None and cards > 1 and not feasibility.fit(estimate, gpu).fits:
+            # Too big for one card, but the plan's cards can share it: show each one's share.
+            shared = feasibility.sharded(estimate, cards)
+            if feasibility.fit(shared, gpu).fits:
+                estimate, how = shared, f", sharded over {cards} cards (FSDP / ZeRO-3)"
         breakdown = from_estimate(estimate, gpu, cards)
         self.bar.set_breakdown(breakdown)
         self.bar.setVisible(True)
-        self.words.setText(f"{analysis.describe_run(model, plan)}: {breakdown.summary()}")
+        self.words.setText(f"{analysis.describe_run(model, plan)}{how}: {breakdown.summary()}")
         self.against.setText(self._against(plan, gpu))
         self.against.setVisible(True)
 
