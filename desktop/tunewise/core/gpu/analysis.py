@@ -15,13 +15,14 @@ self-hosted tuned approach, the serving GPUs the traffic needs over the plan.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Final, NamedTuple
 
 from tunewise.core import texts
 from tunewise.core.costs import CostReport, request_volume
 from tunewise.core.gpu import catalogue, feasibility, memory, selfhost, throughput
 from tunewise.core.market import Offering, default_market
-from tunewise.core.project import ApproachId, GpuPlan, Project
+from tunewise.core.project import ApproachId, GpuMethod, GpuPlan, Project
 from tunewise.core.results import Result
 
 SELF_HOSTED = selfhost.PROVIDER
@@ -239,6 +240,43 @@ def _row(est: memory.MemoryEstimate, gpu: catalogue.Gpu | None) -> MemoryRow:
         fits=None if gpu is None else feasibility.fit(est, gpu).fits)
 
 
+class _Sized(NamedTuple):
+    chosen: MemoryRow
+    table: list[MemoryRow]
+    needed: str
+    largest: str
+    longest: int | None
+
+
+@lru_cache(maxsize=64)
+def _sized(model_id: str, card_id: str, compared: bool, method: GpuMethod, seq_len: int,
+           batch: int, checkpointing: bool, lora_rank: int, count: int) -> _Sized:
+    """The memory answers for one model, card and run: they depend on nothing else, so an
+    edit elsewhere in the plan finds them here instead of sizing some 60 runs again."""
+    plan = GpuPlan(method=method, seq_len=seq_len, batch=batch, checkpointing=checkpointing,
+                   lora_rank=lora_rank, count=count)
+    model = catalogue.models().get(model_id)
+    card = catalogue.gpus().get(card_id)
+    against = card if compared else None
+    table = [_row(plan_estimate(model, plan, method=m, checkpointing=c), against)
+             for m in memory.METHODS for c in (True, False)]
+    chosen = _row(plan_estimate(model, plan), against)
+    needed = feasibility.gpus_needed(model, card, plan.method, plan.seq_len,
+                                     plan.batch * plan.count, checkpointing=plan.checkpointing,
+                                     lora_rank=plan.lora_rank, count=plan.count)
+    largest = feasibility.largest_model(card, plan.method, plan.seq_len, plan.batch,
+                                        checkpointing=plan.checkpointing,
+                                        lora_rank=plan.lora_rank)
+    run = f"{memory.METHOD_LABELS[plan.method]} at {plan.seq_len:,} tokens"
+    largest_text = (f"The largest catalogue model whose {run} fits one {card.name} is "
+                    f"{largest.name}." if largest is not None else
+                    f"No catalogue model's {run} fits one {card.name}.")
+    longest = feasibility.longest_sequence(model, card, plan.method, plan.batch,
+                                           checkpointing=plan.checkpointing,
+                                           lora_rank=plan.lora_rank)
+    return _Sized(chosen, table, needed.text, largest_text, longest)
+
+
 def plan_gpu(plan: GpuPlan) -> catalogue.Gpu | None:
     if plan.access not in ("own", "rent") or plan.gpu is None:
         return None
@@ -330,32 +368,16 @@ def run(project: Project, costs: CostReport) -> GpuResult | None:
         return GpuResult(**base, model_name=None, chosen=None, table=[], sized_on="",
                          gpus_needed="", largest_model="", longest_sequence=None,
                          training=[], serving=[], serving_note="")
-    table = [_row(plan_estimate(model, plan, method=m, checkpointing=c), gpu)
-             for m in memory.METHODS for c in (True, False)]
-    chosen = _row(plan_estimate(model, plan), gpu)
     card = gpu or catalogue.gpus().default_training
-    count = plan.count if gpu is not None else 1
-    needed = feasibility.gpus_needed(model, card, plan.method, plan.seq_len,
-                                     plan.batch * count, checkpointing=plan.checkpointing,
-                                     lora_rank=plan.lora_rank, count=count)
-    largest = feasibility.largest_model(card, plan.method, plan.seq_len, plan.batch,
-                                        checkpointing=plan.checkpointing,
-                                        lora_rank=plan.lora_rank)
-    largest_text = (f"The largest catalogue model whose {memory.METHOD_LABELS[plan.method]} "
-                    f"at {plan.seq_len:,} tokens fits one {card.name} is "
-                    f"{largest.name}." if largest is not None else
-                    f"No catalogue model's {memory.METHOD_LABELS[plan.method]} at "
-                    f"{plan.seq_len:,} tokens fits one {card.name}.")
-    longest = feasibility.longest_sequence(model, card, plan.method, plan.batch,
-                                           checkpointing=plan.checkpointing,
-                                           lora_rank=plan.lora_rank)
+    sized = _sized(model.id, card.id, gpu is not None, plan.method, plan.seq_len, plan.batch,
+                   plan.checkpointing, plan.lora_rank, plan.count if gpu is not None else 1)
     serving: list[ServingStep] = []
     serving_note = ""
     if self_hosted(project):
         serving, serving_note = serving_steps(project, model, costs.start_date)
-    return GpuResult(**base, model_name=model.name, chosen=chosen, table=table,
-                     sized_on=card.name, gpus_needed=needed.text, largest_model=largest_text,
-                     longest_sequence=longest,
+    return GpuResult(**base, model_name=model.name, chosen=sized.chosen, table=sized.table,
+                     sized_on=card.name, gpus_needed=sized.needed, largest_model=sized.largest,
+                     longest_sequence=sized.longest,
                      training=_training_options(project, model, gpu, costs),
                      serving=serving, serving_note=serving_note)
 
