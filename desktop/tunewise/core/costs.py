@@ -12,6 +12,8 @@ Conventions, so hand-computed figures match:
   prefix nothing is cached; above it a request hits the cache with chance 1 - e^(-rate*ttl)
   (random arrivals at the day's rate) and otherwise writes it at the cache-write price;
 - batching: the batch share of requests is billed at the provider's batch discount;
+- an approach's price multiplier scales every price it pays (tokens, training, hosting,
+  storage, embeddings); engineering hours and fixed bills are the user's own figures;
 - hosting fees accrue every hour whether used or not, storage every month;
 - self-hosted offerings (core/gpu/selfhost.py) pay no price per token: a training run is its
   hours on the GPU plan's cards times their rental, and serving rents as many cards each day
@@ -24,6 +26,7 @@ Conventions, so hand-computed figures match:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -333,12 +336,27 @@ def _fine_tuned_plan(day: int, inputs: CostInputs, ft: FineTunePrices, label: st
             f"busiest hour needs ({serving.peak_factor:g} times the day's average)")
     if training_run is None:
         training_run = _training_run(inputs, ft, label)
-    return _Plan(day=day, label=label, input=ft.input, cached_input=ft.cached_input,
-                 cache_write=ft.cache_write, output=ft.output, cache=ft.cache,
-                 batch_discount=ft.batch_discount, training_run=training_run,
-                 hosting_per_day=hosting_per_day,
-                 storage_per_month=ft.storage_per_month, source=ft.source, serving=serving,
-                 note=note)
+    return _scaled(_Plan(day=day, label=label, input=ft.input, cached_input=ft.cached_input,
+                         cache_write=ft.cache_write, output=ft.output, cache=ft.cache,
+                         batch_discount=ft.batch_discount, training_run=training_run,
+                         hosting_per_day=hosting_per_day,
+                         storage_per_month=ft.storage_per_month, source=ft.source,
+                         serving=serving, note=note),
+                   inputs.approach(approach).price_multiplier)
+
+
+def _scaled(plan: _Plan, factor: float) -> _Plan:
+    """Every price of a plan times `factor` (an approach's price multiplier)."""
+    if factor == 1.0:
+        return plan
+    serving = (dataclasses.replace(plan.serving,
+                                   price_per_hour=plan.serving.price_per_hour * factor)
+               if plan.serving is not None else None)
+    return plan._replace(
+        input=plan.input * factor, cached_input=plan.cached_input * factor,
+        cache_write=plan.cache_write * factor, output=plan.output * factor,
+        training_run=plan.training_run * factor, hosting_per_day=plan.hosting_per_day * factor,
+        storage_per_month=plan.storage_per_month * factor, serving=serving)
 
 
 def _inference_plan(day: int, inf: InferencePrices, label: str) -> _Plan:
@@ -460,7 +478,8 @@ def _inference_plans(approach: ApproachId, inputs: CostInputs, catalog: PriceCat
     """The model an approach calls, and a forced move to its replacement if it retires."""
     spec = inputs.approach(approach)
     inf = catalog.inference(spec.model, inputs.price_overrides.get(spec.model), spec.provider)
-    plans = [_inference_plan(0, inf, spec.model)]
+    factor = spec.price_multiplier
+    plans = [_scaled(_inference_plan(0, inf, spec.model), factor)]
     life = catalog.market.lifecycle(spec.model)
     if life is None or life.retires is None:
         return plans, [], []
@@ -487,7 +506,7 @@ def _inference_plans(approach: ApproachId, inputs: CostInputs, catalog: PriceCat
                    "costed at its old prices")
         return plans, [CostEvent(day=last, date=life.retires, kind="ends", cost=0.0,
                                  text=f"{spec.model} retires")], [finding]
-    plans.append(_inference_plan(last + 1, alt, replacement or ""))
+    plans.append(_scaled(_inference_plan(last + 1, alt, replacement or ""), factor))
     finding = Lifecycle(
         approach=approach, kind="retires", date=life.retires, day=last, subject=spec.model,
         alternative=replacement,
@@ -523,6 +542,7 @@ def _approach_cost(
             embed_model, inputs.price_overrides.get(embed_model)
         )
         sources.append(f"{embed_model} embeddings: {embed_source}")
+    embed_price *= spec.price_multiplier
 
     user_tokens = inputs.user_input_tokens(approach)
     output_tokens = inputs.output_tokens(approach)

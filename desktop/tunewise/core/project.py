@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Final, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 # The file format's name and version, each defined once: the Literal types validate a file's
 # fields and the constants are read from them. Changing the version means a migration step in
@@ -171,6 +178,9 @@ class Answers(Strict):
     few_shot_model: ModelRef | None = Field(
         None, description="The model the few-shot test ran on; prompt engineering is costed "
         "on it by default.")
+    few_shot_examples: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
+        None, description="Held-out examples a typed few-shot score was measured on; the "
+        "verdict's uncertainty reads it.")
     few_shot_measured: MeasuredFewShot | None = Field(
         None, description="The few-shot test as Tunewise ran it; used instead of a typed "
         "score.")
@@ -249,6 +259,9 @@ class ApproachInputs(Strict):
     setup_cost: Money = 0
     monthly_fixed: Money = Field(0, description="Vector store, hosting and other monthly bills.")
     maintenance_hours_per_month: Hours = 0
+    price_multiplier: Annotated[float, Field(ge=0.01, le=100, allow_inf_nan=False)] = Field(
+        1.0, description="Every price this approach pays (tokens, training, hosting, "
+        "storage), times this: prices a year out, a negotiated discount.")
 
 
 class TrainingInputs(Strict):
@@ -475,6 +488,52 @@ class DatasetRef(Strict):
     split: DatasetSplit | None = None
 
 
+# A field of the cost inputs by its dotted path ("costs.requests_per_day",
+# "costs.approaches.rag.engineering_hours"); core/inputs.py says which can carry a range.
+InputPath = Annotated[str, StringConstraints(min_length=6, max_length=120,
+                                             pattern=r"^costs\.[a-z0-9_.+]+$")]
+Distribution = Literal["pert", "triangular"]
+DISTRIBUTIONS: tuple[Distribution, ...] = get_args(Distribution)
+
+
+class Range(Strict):
+    """Low, likely and high for one input: the draws of the Monte Carlo (core/uncertainty)."""
+
+    low: Annotated[float, Field(allow_inf_nan=False)]
+    likely: Annotated[float, Field(allow_inf_nan=False)]
+    high: Annotated[float, Field(allow_inf_nan=False)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(f"a range needs low <= likely <= high; got {self.low:g}, "
+                             f"{self.likely:g}, {self.high:g}")
+        return self
+
+
+class Uncertainty(Strict):
+    """Ranges on cost inputs and how the Monte Carlo draws them."""
+
+    ranges: dict[InputPath, Range] = Field(
+        default_factory=dict, max_length=60,
+        description="Low, likely and high, by the input's path.")
+    distribution: Distribution = Field(
+        "pert", description="PERT (a smoothed triangle weighted to likely) or triangular.")
+    draws: Annotated[int, Field(ge=100, le=100_000)] = 10_000
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 1
+
+
+ScenarioValue = Annotated[float, Field(allow_inf_nan=False)] | ModelRef | None
+
+
+class Scenario(Strict):
+    """A named variant of the plan: a few inputs set otherwise ("3x traffic")."""
+
+    name: Name
+    note: LongText = ""
+    overrides: dict[InputPath, ScenarioValue] = Field(default_factory=dict, max_length=40)
+
+
 class Project(Strict):
     format: FormatName = FORMAT_NAME
     schema_version: SchemaVersion = SCHEMA_VERSION
@@ -483,4 +542,14 @@ class Project(Strict):
     costs: CostInputs = Field(default_factory=CostInputs)
     dataset: DatasetRef | None = Field(
         None, description="The examples file the plan's data figures were measured from.")
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    scenarios: list[Scenario] = Field(default_factory=list, max_length=12)
     notes: LongText = ""
+
+    @model_validator(mode="after")
+    def _inputs_exist(self) -> Project:
+        # Each range and override is checked like the field it names (core/inputs.py).
+        from tunewise.core.inputs import check_project
+
+        check_project(self)
+        return self
