@@ -212,6 +212,12 @@ PAGE_HELP: dict[str, PageHelp] = {
                                       "percentage), measured the way you will judge the "
                                       "feature. With a target as well, the score decides this "
                                       "question and the page shows the arithmetic.",
+            "answers.few_shot_examples": "How many held-out examples (cases the prompt's "
+                                         "examples did not include) the typed score was "
+                                         "measured on. A score on 20 examples is far less sure "
+                                         "than one on 200: Tunewise works out the chance that "
+                                         "the true score clears the line, and how many more "
+                                         "examples would settle a close call.",
             "answers.quality_target": "The quality the feature needs, on the same scale as the "
                                       "score. The score is compared with a share of this "
                                       "target, as the question above states.",
@@ -352,6 +358,12 @@ PAGE_HELP: dict[str, PageHelp] = {
                                           "approach only, when it differs from the workload.",
             "approach.output_tokens": "The length of a typical answer in tokens: for this "
                                       "approach only, when it differs from the workload.",
+            "approach.price_multiplier": "Multiplies every price this approach pays: tokens, "
+                                         "training, hosting and storage. Use it for prices "
+                                         "you expect a year out (1.2 is 20% dearer) or a "
+                                         "negotiated discount (0.8); engineering hours and "
+                                         "fixed bills are not touched. A range on it shows how "
+                                         "much the verdict leans on prices.",
             "approach.cached_share": "The share of each request's input tokens billed at the "
                                      "provider's cheaper cached rate, from 0 (none) to 1 (all). "
                                      "Providers cache the unchanging start of a prompt (system "

@@ -355,6 +355,9 @@ def approach_fields(c: ProjectController, approach: ApproachId
         num("batch_share", "Batch share:",
             "Share of requests sent through the provider's batch API, 0 to 1, at its batch "
             "discount."),
+        num("price_multiplier", "Price multiplier:",
+            "Every price this approach pays, times this: 1.2 for prices 20% higher a year out, "
+            "0.8 for a negotiated discount."),
         *(OverrideField(c, ApproachInput(approach, "model"), attr) for attr in prices),
     ]
     return fields, advanced

@@ -107,6 +107,10 @@ class FewShotPage(ProjectPage):
             NumberField(c, Attr("answers", "few_shot_score"), "Experiment score:",
                         "Optional. Quality the few-shot test reached, 0 to 1 (0.72 or 72%).",
                         optional=True),
+            NumberField(c, Attr("answers", "few_shot_examples"), "Held-out examples:",
+                        "Optional. How many unseen examples the score was measured on; the "
+                        "odds that the true score clears the line come from it.",
+                        integer=True, optional=True),
             NumberField(c, Attr("answers", "quality_target"), "Quality target:",
                         "Optional. Quality the feature needs, above 0 and up to 1.",
                         optional=True),
