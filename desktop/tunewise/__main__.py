@@ -2,7 +2,7 @@
 
     tunewise                      open the app
     tunewise FILE                 open FILE in the app
-    tunewise evaluate FILE [--json]
+    tunewise evaluate FILE [--json] [--scenario NAME] [--draws N] [--seed N]
     tunewise report FILE -o OUT.pdf [--paper a4|letter]
     tunewise schema
     tunewise offerings [--json]
@@ -46,6 +46,9 @@ from tunewise import __version__, cli_gpu
 
 if TYPE_CHECKING:
     from tunewise.core.experiment.model import ExperimentResult
+    from tunewise.core.project import Project
+    from tunewise.core.scenarios import ScenarioComparison
+    from tunewise.core.uncertainty import UncertaintyResult
 
 SUBCOMMANDS = ("evaluate", "report", "schema", "offerings", "prices", "dataset", "experiment",
                "gpu")
@@ -133,6 +136,12 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="print the recommendation and cost summary")
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    evaluate.add_argument("--scenario", default=None, metavar="NAME",
+                          help="evaluate this scenario of the plan instead of the plan")
+    evaluate.add_argument("--draws", type=_count, default=None, metavar="N",
+                          help="Monte Carlo draws (default: the plan's)")
+    evaluate.add_argument("--seed", type=_count, default=None, metavar="N",
+                          help="Monte Carlo seed (default: the plan's)")
     report = sub.add_parser("report", help="write the planning report as PDF")
     report.add_argument("file", type=Path)
     report.add_argument("-o", "--output", type=Path, required=True)
@@ -246,21 +255,112 @@ def _add_experiment(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from tunewise.core.evaluation import evaluate, to_json, to_text
+    from tunewise.core import scenarios, uncertainty
+    from tunewise.core.evaluation import evaluate, to_json, to_text, uncertainty_json
+    from tunewise.core.inputs import InputError
     from tunewise.core.prices import PriceError
     from tunewise.core.storage import ProjectFileError, load_project
 
     try:
         project = load_project(args.file)
-        result = evaluate(project)
-    except (ProjectFileError, PriceError) as error:
+        _check_draws(project, args.draws, args.seed)
+        spec = project.uncertainty
+        ranges = dict(spec.ranges)
+        chosen: str | None = None
+        if args.scenario is not None:
+            scenario = scenarios.find(project, args.scenario)
+            chosen = scenario.name
+            result = scenarios.evaluate_scenario(project, chosen)
+            # An input the scenario sets is no longer uncertain there: drawing the plan's
+            # range on it would undo the scenario.
+            ranges = {p: r for p, r in ranges.items() if p not in scenario.overrides}
+        else:
+            result = evaluate(project)
+        spread = uncertainty.simulate(
+            result, ranges, distribution=spec.distribution,
+            draws=spec.draws if args.draws is None else args.draws,
+            seed=spec.seed if args.seed is None else args.seed)
+        comparison = scenarios.compare(project, plan=None if chosen else result)
+    except (ProjectFileError, PriceError, InputError) as error:
         return _fail(str(error))
     if args.json:
-        text = json.dumps(to_json(result), indent=2, ensure_ascii=False)
+        doc = {**to_json(result), "scenario": chosen, **uncertainty_json(spread),
+               "scenarios": _scenarios_json(comparison)}
+        text = json.dumps(doc, indent=2, ensure_ascii=False)
         if not _encodable(text):  # \u escapes say the same thing in any encoding
-            text = json.dumps(to_json(result), indent=2, ensure_ascii=True)
+            text = json.dumps(doc, indent=2, ensure_ascii=True)
         return _emit(text)
-    return _emit(to_text(result))
+    head: list[str] = []
+    if chosen is not None:
+        found = next(r for r in comparison.rows[1:] if r.name == chosen)
+        head = [f"Scenario: {chosen}" + (f" ({'; '.join(found.changes)})" if found.changes
+                                         else ""), ""]
+    lines = [*head, to_text(result), "", *_uncertainty_lines(spread)]
+    if project.scenarios:
+        lines += ["", *_scenario_lines(comparison)]
+    return _emit("\n".join(lines))
+
+
+def _check_draws(project: Project, draws: int | None, seed: int | None) -> None:
+    """--draws and --seed within the bounds the plan's own fields have, or InputError."""
+    from pydantic import ValidationError
+
+    from tunewise.core.inputs import InputError
+    from tunewise.core.project import Uncertainty
+
+    given = {name: value for name, value in (("draws", draws), ("seed", seed))
+             if value is not None}
+    try:
+        Uncertainty.model_validate({**project.uncertainty.model_dump(), **given})
+    except ValidationError as error:
+        problem = error.errors()[0]
+        raise InputError(f"--{problem['loc'][0]}: {problem['msg']}") from None
+
+
+def _scenarios_json(comparison: ScenarioComparison) -> list[dict[str, object]]:
+    return [{"name": r.name, "note": r.note, "changes": r.changes, "headline": r.headline,
+             "approach": r.approach, "combination": r.combination,
+             "recommended_row": r.recommended_row, "cheapest": r.cheapest,
+             "totals": {k: round(v, 2) + 0.0 for k, v in r.totals.items()},
+             "errors": r.errors} for r in comparison.rows]
+
+
+def _uncertainty_lines(spread: UncertaintyResult) -> list[str]:
+    from tunewise.core.texts import APPROACH_LABELS, money, percent
+
+    lines = [f"Uncertainty ({spread.draws:,} draws, {spread.distribution}, seed {spread.seed};"
+             f" totals over {spread.horizon_days:,} days, USD):",
+             f"  {'Approach':<34}{'P10':>14}{'P50':>14}{'P90':>14}{'Cheapest':>10}"]
+    for approach, q in spread.total_at_horizon.items():
+        chance = spread.cheapest_probability.get(approach, 0.0)
+        lines.append(f"  {APPROACH_LABELS[approach]:<34}{money(q.p10):>14}{money(q.p50):>14}"
+                     f"{money(q.p90):>14}{percent(chance):>10}")
+    lines += [f"  - {sentence}" for sentence in spread.sentences]
+    if spread.sensitivity and spread.recommended and spread.runner_up:
+        lines.append(f"  Most sensitive (gap of {APPROACH_LABELS[spread.recommended]} to "
+                     f"{APPROACH_LABELS[spread.runner_up]} at the horizon, input low to high):")
+        for s in spread.sensitivity[:3]:
+            lines.append(f"    {s.label}: {money(s.diff_low)} to {money(s.diff_high)} "
+                         f"(swing {money(s.swing)})"
+                         + (f"; {APPROACH_LABELS[s.flips]} becomes cheapest" if s.flips
+                            else ""))
+    if spread.few_shot is not None:
+        lines.append(f"  Few-shot: {spread.few_shot.sentence}")
+    return lines
+
+
+def _scenario_lines(comparison: ScenarioComparison) -> list[str]:
+    from tunewise.core.scenarios import cheapest_words
+    from tunewise.core.texts import APPROACH_LABELS, money
+
+    lines = [f"Scenarios (totals over {comparison.horizon_days:,} days, USD):"]
+    for r in comparison.rows:
+        lines.append(f"  {r.name}: {r.headline}; cheapest: {cheapest_words(r)}")
+        if r.changes:
+            lines.append(f"      changes: {'; '.join(r.changes)}")
+        totals = ", ".join(f"{APPROACH_LABELS[k]} {money(v)}" for k, v in r.totals.items())
+        lines.append(f"      {totals}" if totals else "      no approach could be priced")
+    return lines
 
 
 def _output_problem(source: Path, output: Path) -> str | None:

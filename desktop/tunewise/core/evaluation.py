@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -19,6 +19,9 @@ from tunewise.core.prices import PriceCatalog
 from tunewise.core.project import Project
 from tunewise.core.results import Assessment
 from tunewise.core.texts import money
+
+if TYPE_CHECKING:
+    from tunewise.core.uncertainty import Quantiles, UncertaintyResult
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,49 @@ def to_json(evaluation: Evaluation) -> dict[str, Any]:
         },
         "analyses": {name: result.model_dump(mode="json")
                      for name, result in evaluation.analyses.items()},
+    }
+
+
+def _quantiles(q: Quantiles, places: int) -> dict[str, float]:
+    return {"p10": _round(q.p10, places), "p50": _round(q.p50, places),
+            "p90": _round(q.p90, places)}
+
+
+def uncertainty_json(result: UncertaintyResult) -> dict[str, Any]:
+    """The Monte Carlo's part of `tunewise evaluate --json`: `uncertainty` (quantiles at the
+    horizon, the chance each approach is cheapest, the break-even day's spread, the few-shot
+    odds) and `sensitivity` (one row per ranged input, widest swing first: the recommended
+    row's gap to its runner-up at the horizon with the input at its low and its high).
+    Money to the cent, probabilities to 4 places, days to 1, as `to_json` rounds them."""
+    odds = result.few_shot
+    return {
+        "uncertainty": {
+            "draws": result.draws,
+            "seed": result.seed,
+            "distribution": result.distribution,
+            "inputs": list(result.inputs),
+            "recommended": result.recommended,
+            "runner_up": result.runner_up,
+            "total_at_horizon": {name: _quantiles(q, 2)
+                                 for name, q in result.total_at_horizon.items()},
+            "cheapest_probability": {name: _round(p, 4)
+                                     for name, p in result.cheapest_probability.items()},
+            "break_even_day": (None if result.break_even_day is None
+                               else _quantiles(result.break_even_day, 1)),
+            "break_even_never": _round(result.break_even_never, 4),
+            "few_shot": None if odds is None else {
+                "probability": _round(odds.probability, 4), "n": odds.n, "passed": odds.passed,
+                "line": odds.line, "close_call": odds.close_call,
+                "more_examples": odds.more_examples, "sentence": odds.sentence},
+            "could_flip": list(result.could_flip),
+            "sentences": list(result.sentences),
+        },
+        "sensitivity": [
+            {"input": s.input, "label": s.label, "low": s.low, "high": s.high,
+             "swing": _round(s.swing, 2), "diff_low": _round(s.diff_low, 2),
+             "diff_high": _round(s.diff_high, 2), "flips": s.flips}
+            for s in result.sensitivity
+        ],
     }
 
 
