@@ -152,6 +152,10 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcut(QKeySequence(keys.Redo))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        view = dashboard.uncertainty
+        self._action("Ra&nges…", view.open_ranges, None, edit_menu)
+        self._action("&Scenarios…", view.open_scenarios, None, edit_menu)
 
         go_menu = self.menuBar().addMenu("&Go")
         self._action("&Back", self.wizard.back, "Alt+Left", go_menu)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QSize, Qt, QTimer, Signal
@@ -38,6 +39,7 @@ from tunewise.core.project import APPROACHES, ApproachId
 from tunewise.core.results import Crossing
 from tunewise.core.texts import money
 from tunewise.report.series import SERIES_STYLE
+from tunewise.ui.results.bands import BandItems
 from tunewise.ui.results.break_evens import BreakEvenMarks
 from tunewise.ui.results.chart_items import (
     DAYS_PER_YEAR,
@@ -51,6 +53,9 @@ from tunewise.ui.results.chart_items import (
 )
 from tunewise.ui.results.event_marks import EventMarks
 from tunewise.ui.theme import MARK_CONTRAST, is_dark, mix, readable
+
+if TYPE_CHECKING:
+    from tunewise.core.uncertainty import Band
 
 PEN_SCALE = 1.5  # the report's widths are in points; a little heavier reads better on screen
 LOG_FLOOR = 1.0  # USD: the bottom of the log scale (a line at $0 runs off the chart)
@@ -122,6 +127,7 @@ class CostChart(pg.PlotWidget):
             self.curves[approach] = curve
         self.marks = BreakEvenMarks(self)
         self.events = EventMarks(self)
+        self.bands = BandItems(self)  # P10-P90 under the lines, when ranges are shown
         self.cursor_line = pg.InfiniteLine(angle=90, movable=False)
         self.cursor_line.setZValue(15)
         self.cursor_line.setVisible(False)
@@ -176,6 +182,7 @@ class CostChart(pg.PlotWidget):
         self._style_legend_labels()
         self.marks.style(bg, fg, r)
         self.events.style(bg, r)
+        self.bands.style(bg)
         self.cursor_line.setPen(pg.mkPen(mix(fg, bg, 0.3), width=r, style=Qt.PenStyle.DashLine))
         self._show_focus(self.hasFocus())
 
@@ -233,7 +240,8 @@ class CostChart(pg.PlotWidget):
         re-lays out the axes); left alone while the user has zoomed or panned."""
         if self.report is None or (self.zoomed and not force):
             return
-        ranges = (float(self.report.horizon_days), nice_ceiling(self._top * 1.05))
+        top = max(self._top, self.bands.top())
+        ranges = (float(self.report.horizon_days), nice_ceiling(top * 1.05))
         if ranges == self._ranges and not force:
             return
         self._ranges = ranges
@@ -251,6 +259,12 @@ class CostChart(pg.PlotWidget):
             item.setYRange(0, top, padding=0)
         self.viewChanged.emit(False)
 
+    def set_bands(self, bands: dict[ApproachId, Band], shown: bool) -> None:
+        """The Monte Carlo's P10-P90 bands (results/bands.py); the range makes room for them."""
+        self.bands.set_bands(bands)
+        self.bands.set_shown(shown)
+        self._apply_ranges()
+
     def reset_view(self) -> None:
         """Back to the whole horizon and every line."""
         self.zoomed = False
@@ -264,6 +278,7 @@ class CostChart(pg.PlotWidget):
         self.reset_view()
         self.events.update()
         self.marks.update()
+        self.bands.update()
 
     def _zoomed_by_user(self, *_: object) -> None:
         self.zoomed = True
@@ -297,6 +312,7 @@ class CostChart(pg.PlotWidget):
         self._style_legend_labels()
         self.marks.update()
         self.events.update()
+        self.bands.update()
         self.seriesToggled.emit()
 
     def hidden_series(self) -> list[ApproachId]:

@@ -45,6 +45,7 @@ from tunewise.ui.fields import ERROR_COLOURS, ErrorLabel, NumberField
 from tunewise.ui.results.chart import CostChart, readout_html
 from tunewise.ui.results.panels import make_panel
 from tunewise.ui.theme import NoteBox, is_dark, mix
+from tunewise.ui.uncertainty.view import UncertaintyView
 
 import pyqtgraph.exporters  # isort: skip
 
@@ -214,6 +215,8 @@ class Dashboard(QWidget):
         self.chart.setMinimumHeight(220)
         self.chart.hovered.connect(self._hovered)
         self.chart.seriesToggled.connect(self._show_crossings)
+        # Scenario switcher, bands toggle and their tabs (ui/uncertainty/view.py).
+        self.uncertainty = UncertaintyView(self)
         # Under the chart: a day to read without the mouse, the scale, and a way back from a
         # zoom (a double-click on the chart does the same).
         self.day = QSpinBox()
@@ -239,6 +242,7 @@ class Dashboard(QWidget):
         view_row.addWidget(self.day)
         view_row.addSpacing(12)
         view_row.addWidget(self.log_scale)
+        view_row.addWidget(self.uncertainty.toggle_row)
         view_row.addStretch(1)
         view_row.addWidget(self.reset_view)
         self.readout = QLabel()
@@ -298,6 +302,7 @@ class Dashboard(QWidget):
         right = QWidget()
         right_col = QVBoxLayout(right)
         right_col.setContentsMargins(0, 0, 0, 0)
+        right_col.addWidget(self.uncertainty.switcher)
         right_col.addLayout(controls)
         right_col.addWidget(self.horizon.error)
         right_col.addWidget(self.chart, 1)
@@ -342,6 +347,7 @@ class Dashboard(QWidget):
         self.not_applied.setVisible(bool(self.not_applied.text()))
 
     def show_evaluation(self, evaluation: Evaluation) -> None:
+        evaluation = self.uncertainty.shown(evaluation)  # the plan's, or a scenario's
         self.evaluation = evaluation
         a = evaluation.assessment
         self.horizon.refresh(evaluation.project, self.controller.last_changed)
@@ -370,6 +376,7 @@ class Dashboard(QWidget):
         self.stale.setVisible(bool(stale))
         self._show_analyses(evaluation)
         self._hovered(self.chart.day)
+        self.uncertainty.after(evaluation)
 
     def _project_replaced(self) -> None:
         """Another file: nothing of the last one's view stays (crosshair, zoom)."""
