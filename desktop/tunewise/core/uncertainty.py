@@ -316,6 +316,42 @@ class _Outcome:
     kept: dict[ApproachId, npt.NDArray[np.float32]]  # (days, draws) changes, where needed
 
 
+def _directions(curves: FloatArray) -> FloatArray:
+    """Orthonormal rows spanning the curves (to float32 precision), by Gram-Schmidt with the
+    largest remainder first. Plain numpy on purpose: LAPACK's SVD can stall for hundreds of
+    milliseconds when OpenBLAS's threads compete with other work for the cores."""
+    rest = curves.astype(np.float64)
+    norms = np.sqrt((rest * rest).sum(axis=1))
+    floor = float(norms.max()) * 1e-7
+    found: list[FloatArray] = []
+    for _ in range(min(rest.shape)):
+        i = int(np.argmax(norms))
+        if norms[i] <= floor:
+            break
+        q = rest[i] / norms[i]
+        found.append(q)
+        rest -= np.outer(rest @ q, q)
+        norms = np.sqrt((rest * rest).sum(axis=1))
+    return np.asarray(found) if found else np.zeros((1, curves.shape[1]))
+
+
+def _changes(basis: list[FloatArray], weights: list[npt.NDArray[np.float32]], n: int,
+             days: int) -> npt.NDArray[np.float32]:
+    """Each draw's change from the plan's line, (days, draws): sum of weight x basis curve.
+
+    The curves of one approach are few shapes in many copies (a traffic grid is smooth), so the
+    product goes through an orthonormal basis of them: (curves + days) x rank x draws
+    multiplications instead of days x curves x draws.
+    """
+    if not basis:
+        return np.zeros((days, n), np.float32)
+    curves = np.asarray(basis)
+    q = _directions(curves)
+    mix = np.ascontiguousarray((curves @ q.T).T, np.float32)
+    table = np.concatenate(weights) if len(weights) > 1 else weights[0]
+    return np.asarray(np.ascontiguousarray(q.T, np.float32) @ (mix @ table))
+
+
 def _monte_carlo(d: _Design, ranges: dict[str, Range], x: dict[str, FloatArray], n: int,
                  keep: set[ApproachId]) -> _Outcome:
     traffic_weights: npt.NDArray[np.float32] | None = None
@@ -324,43 +360,46 @@ def _monte_carlo(d: _Design, ranges: dict[str, Range], x: dict[str, FloatArray],
                    if p in x else np.ones((n, 1)) for p in TRAFFIC]
         traffic_weights = np.ascontiguousarray(
             (by_path[0][:, :, None] * by_path[1][:, None, :]).reshape(n, -1).T, np.float32)
-    sides = [_side_weights(x[p], ranges[p]) for p in d.others]
+    sides = [tuple(w.astype(np.float32) for w in _side_weights(x[p], ranges[p]))
+             for p in d.others]
     days = [int(day) for day in d.days]
-    bands: dict[ApproachId, Band] = {}
-    horizon: dict[ApproachId, FloatArray] = {}
-    kept: dict[ApproachId, npt.NDArray[np.float32]] = {}
-    for a, part in d.parts.items():
-        factor = np.ones(n)
+
+    def change_of(a: ApproachId) -> npt.NDArray[np.float32]:
+        part = d.parts[a]
+        factor = np.ones(n, np.float32)
         basis: list[FloatArray] = []
-        weights: list[FloatArray] = []
+        weights: list[npt.NDArray[np.float32]] = []
         for k, (low, high) in enumerate(sides):
             r_low, r_high = d.ratios[a][k]
             if r_low != 1.0 or r_high != 1.0:
-                factor *= 1.0 + low * (r_low - 1.0) + high * (r_high - 1.0)
+                factor *= 1.0 + low * np.float32(r_low - 1.0) + high * np.float32(r_high - 1.0)
             for side, w in enumerate((low, high)):
                 if np.any(d.rest[a][k, side]):
                     basis.append(d.rest[a][k, side])
-                    weights.append(w)
-        scaled = bool(np.any(factor != 1.0))
-        if scaled:
+                    weights.append(w[None, :])
+        scale = None
+        if bool(np.any(factor != 1.0)):
             basis.append(part.requests)
-            weights.append(factor - 1.0)
-        grid = d.grid[a]
-        moved = traffic_weights is not None and bool(np.any(grid))
-        if not basis and not moved:
-            change = np.zeros((len(days), n), np.float32)
-        else:
-            tables = [np.asarray(weights, np.float32).reshape(len(weights), n)]
-            rows = [np.asarray(basis, np.float32).reshape(len(basis), len(days))]
-            if moved and traffic_weights is not None:
-                tables.append(traffic_weights * factor.astype(np.float32) if scaled
-                              else traffic_weights)
-                rows.append(grid.astype(np.float32))
-            change = np.concatenate(rows).T @ np.concatenate(tables)
+            weights.append((factor - 1.0)[None, :])
+            scale = factor
+        if traffic_weights is not None and bool(np.any(d.grid[a])):
+            basis.extend(d.grid[a])
+            weights.append(traffic_weights if scale is None else traffic_weights * scale)
+        return _changes(basis, weights, n, len(days))
+
+    def band(a: ApproachId, change: npt.NDArray[np.float32]) -> Band:
+        base = d.parts[a].base
         p10, p50, p90 = sampling.row_percentiles(change, PERCENTILES)
-        bands[a] = Band(days=days, p10=(part.base + p10).tolist(),
-                        p50=(part.base + p50).tolist(), p90=(part.base + p90).tolist())
-        horizon[a] = part.base[-1] + change[-1].astype(np.float64)
+        return Band(days=days, p10=(base + p10).tolist(), p50=(base + p50).tolist(),
+                    p90=(base + p90).tolist())
+
+    bands: dict[ApproachId, Band] = {}
+    horizon: dict[ApproachId, FloatArray] = {}
+    kept: dict[ApproachId, npt.NDArray[np.float32]] = {}
+    for a in d.parts:  # one approach at a time: only the kept ones outlive their turn
+        change = change_of(a)
+        horizon[a] = d.parts[a].base[-1] + change[-1].astype(np.float64)
+        bands[a] = band(a, change)
         if a in keep:
             kept[a] = change
     return _Outcome(bands=bands, horizon=horizon, kept=kept)
@@ -370,17 +409,19 @@ def _break_even(d: _Design, mine: ApproachId, changes: dict[ApproachId, npt.NDAr
                 ) -> tuple[Quantiles | None, float]:
     """Per draw, the day from which `mine` stays at or below prompting's line (interpolated
     between sample days; 0 if it never costs more), and the share that are dearer at the end."""
-    gap = ((d.parts[mine].base - d.parts[PROMPTING].base)[:, None]
-           + (changes[mine].astype(np.float64) - changes[PROMPTING]))
+    start = (d.parts[mine].base - d.parts[PROMPTING].base).astype(np.float32)
+    gap = changes[mine] - changes[PROMPTING]
+    gap += start[:, None]
     above = gap > 0
     never = above[-1]
     count = gap.shape[1]
-    last = gap.shape[0] - 1 - np.argmax(above[::-1], axis=0)  # last sample day above
-    crossed = above.any(axis=0) & ~never
-    cols = np.nonzero(crossed)[0]
+    index = np.arange(gap.shape[0], dtype=np.int16 if gap.shape[0] < 2**15 else np.int32)
+    last = np.maximum.reduce(np.where(above, index[:, None], -1), axis=0)  # last day above
+    cols = np.nonzero((last >= 0) & ~never)[0]
     day = np.zeros(count)
-    i = last[cols]
-    before, after = gap[i, cols], gap[i + 1, cols]
+    i = last[cols].astype(np.int64)
+    before = gap[i, cols].astype(np.float64)
+    after = gap[i + 1, cols].astype(np.float64)
     span = (d.days[i + 1] - d.days[i]).astype(np.float64)
     day[cols] = d.days[i] + before / (before - after) * span
     paid = np.sort(day[~never])
