@@ -225,6 +225,8 @@ def _design(evaluation: Evaluation, ranges: dict[str, Range]) -> _Design:
 
     likely = {p: r.likely for p, r in ranges.items() if inputs.read(project, p) != r.likely}
     base_project = inputs.apply_many(project, likely) if likely else project
+    # Only the costs matter to the runs; the copies need not carry the dataset's figures.
+    slim = base_project.model_copy(update={"dataset": None, "scenarios": [], "notes": ""})
     base = run(base_project) if likely else costs
     horizon = base.horizon_days
     days = sample_days(horizon)
@@ -272,7 +274,7 @@ def _design(evaluation: Evaluation, ranges: dict[str, Range]) -> _Design:
         r = ranges[path]
         ends = []
         for side, value in enumerate((r.low, r.high)):
-            report = base if value == r.likely else run(inputs.apply(base_project, path, value))
+            report = base if value == r.likely else run(inputs.apply(slim, path, value))
             found: dict[ApproachId, float] = {}
             for a, part in parts.items():
                 cost = report.approaches.get(a)
