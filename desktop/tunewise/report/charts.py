@@ -7,6 +7,10 @@ never as a raster image.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -21,7 +25,30 @@ from tunewise.report.fonts import register_fonts
 from tunewise.report.series import SERIES_STYLE
 from tunewise.report.styles import ACCENT, ACCENT_LIGHT, BAD, INK, MUTED, RULE, ZEBRA
 
-__all__ = ["SERIES_STYLE", "cost_chart", "flowchart", "nice_ticks", "short_money"]
+if TYPE_CHECKING:
+    from tunewise.core.project import ApproachId
+    from tunewise.core.uncertainty import Band
+
+__all__ = ["SERIES_STYLE", "cost_bands", "cost_chart", "flowchart", "nice_ticks",
+           "short_money"]
+
+# How opaque the P10-P90 band under each cost line is: light enough that overlapping bands
+# and the grid still show through, dark enough to print.
+BAND_OPACITY = 0.18
+
+_BANDS: ContextVar[Mapping[ApproachId, Band] | None] = ContextVar("cost_chart_bands",
+                                                                   default=None)
+
+
+@contextmanager
+def cost_bands(bands: Mapping[ApproachId, Band] | None) -> Iterator[None]:
+    """Cost charts drawn inside this block show these P10-P90 bands (core/uncertainty), unless
+    given their own: pdf._story sets them around the cost section."""
+    token = _BANDS.set(bands)
+    try:
+        yield
+    finally:
+        _BANDS.reset(token)
 
 
 def nice_ticks(high: float, target: int = 5, min_step: float = 0.0) -> list[float]:
@@ -45,9 +72,12 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 
 def cost_chart(costs: CostReport, width: float, height: float = 250,
-               payback: Payback | None = None) -> Drawing:
-    """Cumulative cost of every priced approach over the horizon, with a legend below."""
+               payback: Payback | None = None,
+               bands: Mapping[ApproachId, Band] | None = None) -> Drawing:
+    """Cumulative cost of every priced approach over the horizon, with a legend below; with
+    `bands` (or inside `cost_bands`), each line's P10-P90 band filled lightly under it."""
     regular, _bold = register_fonts()
+    bands = bands if bands is not None else _BANDS.get()
     drawing = Drawing(width, height)
     shown = [a for a in SERIES_STYLE if a in costs.approaches]
     legend_rows = max(1, math.ceil(len(shown) / 3))
@@ -64,6 +94,9 @@ def cost_chart(costs: CostReport, width: float, height: float = 250,
 
     horizon = float(costs.horizon_days)
     top_value = max(float(costs.approaches[a].cumulative.max()) for a in shown)
+    shaded = [a for a in shown if bands and a in bands and bands[a].days]
+    if bands and shaded:
+        top_value = max(top_value, *(max(bands[a].p90) for a in shaded))
     y_ticks = nice_ticks(top_value * 1.04)
     x_ticks = [t for t in nice_ticks(horizon, 6, min_step=1) if t <= horizon + 1e-9]
     y_max, x_max = y_ticks[-1] or 1.0, horizon or 1.0
@@ -85,7 +118,8 @@ def cost_chart(costs: CostReport, width: float, height: float = 250,
         drawing.add(Line(x, y0, x, y0 - 3, strokeColor=MUTED, strokeWidth=0.6))
         drawing.add(String(x, y0 - 12, f"{tick:,.0f}", fontName=regular, fontSize=7.5,
                            fillColor=MUTED, textAnchor="middle"))
-    drawing.add(String(x0 + plot_w / 2, y0 - 24, "Days from the start", fontName=regular,
+    caption = "Days from the start" + ("; shaded: P10 to P90 of the draws" if shaded else "")
+    drawing.add(String(x0 + plot_w / 2, y0 - 24, caption, fontName=regular,
                        fontSize=7.5, fillColor=MUTED, textAnchor="middle"))
 
     payback_day = payback.day if payback is not None else None
@@ -97,6 +131,17 @@ def cost_chart(costs: CostReport, width: float, height: float = 250,
         anchor = "start" if x + 4 + stringWidth(label, regular, 7.5) < x0 + plot_w else "end"
         drawing.add(String(x + (4 if anchor == "start" else -4), y0 + plot_h - 11, label,
                            fontName=regular, fontSize=7.5, fillColor=INK, textAnchor=anchor))
+
+    for approach in shaded:  # every band first, so no band covers a line
+        assert bands is not None
+        band = bands[approach]
+        outline: list[float] = []
+        for day, value in zip(band.days, band.p90, strict=True):
+            outline += [round(px(day), 2), round(py(value), 2)]
+        for day, value in zip(reversed(band.days), reversed(band.p10), strict=True):
+            outline += [round(px(day), 2), round(py(value), 2)]
+        drawing.add(Polygon(outline, fillColor=colors.HexColor(SERIES_STYLE[approach].colour),
+                            fillOpacity=BAND_OPACITY, strokeColor=None, strokeWidth=0))
 
     days = costs.days
     for approach in shown:

@@ -29,13 +29,14 @@ from tunewise.core.storage import atomic_write
 from tunewise.report import sections
 from tunewise.report.analyses import analysis_sections
 from tunewise.report.blocks import Heading
-from tunewise.report.charts import _fit
+from tunewise.report.charts import _fit, cost_bands
 from tunewise.report.context import Context
 from tunewise.report.cost_section import cost_section
 from tunewise.report.dataset_section import dataset_section
 from tunewise.report.experiment_section import experiment_section
 from tunewise.report.fonts import register_fonts
 from tunewise.report.price_sources import price_sources
+from tunewise.report.scenario_section import scenario_section
 from tunewise.report.script import visual
 from tunewise.report.styles import (
     MARGIN_BOTTOM,
@@ -48,6 +49,7 @@ from tunewise.report.styles import (
     default_paper,
     plain,
 )
+from tunewise.report.uncertainty_section import has_ranges, result_for, uncertainty_section
 
 Clock = Callable[[], datetime]
 
@@ -124,8 +126,12 @@ def _story(ctx: Context) -> list[Flowable]:
     story += sections.blockers_and_warnings(ctx)
     story += dataset_section(ctx)
     story += experiment_section(ctx)
-    story += cost_section(ctx)
+    bands = result_for(ctx.evaluation).bands if has_ranges(ctx.evaluation) else None
+    with cost_bands(bands):
+        story += cost_section(ctx)
     story += analysis_sections(ctx)
+    story += uncertainty_section(ctx)
+    story += scenario_section(ctx)
     story += sections.combination(ctx)
     story += sections.next_steps(ctx)
     story += price_sources(ctx)
