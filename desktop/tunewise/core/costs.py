@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, NamedTuple
@@ -711,9 +711,10 @@ def plan_start(inputs: CostInputs, on: date | None = None) -> date:
 
 def compute_costs(
     inputs: CostInputs, catalog: PriceCatalog | None = None, *, strict: bool = True,
-    today: date | None = None,
+    today: date | None = None, approaches: Collection[ApproachId] | None = None,
 ) -> CostReport:
-    """Costs of all six approaches over the horizon.
+    """Costs of all six approaches over the horizon (or only of `approaches`, with no
+    break-even pairs: what the Monte Carlo's designed runs need of an input that touches one).
 
     With strict=False an approach whose prices are unknown is left out and its error kept in
     `errors`, so the others can still be shown; with strict=True the first such error is raised.
@@ -725,7 +726,7 @@ def compute_costs(
     results: dict[ApproachId, ApproachCost] = {}
     errors: dict[ApproachId, str] = {}
     closed: set[ApproachId] = set()
-    for approach in APPROACHES:
+    for approach in APPROACHES if approaches is None else approaches:
         try:
             results[approach] = _approach_cost(approach, inputs, catalog, volume, start)
         except PriceError as error:
@@ -735,7 +736,7 @@ def compute_costs(
             if isinstance(error, OfferingClosed):
                 closed.add(approach)
     break_even = []
-    names = list(results)
+    names = list(results) if approaches is None else []
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             ca, cb = results[a].cumulative, results[b].cumulative

@@ -154,13 +154,30 @@ def read(project: Project, path: str) -> Any:
     return field_path(path).read(project)
 
 
+def _copy_along(project: Project, path: str) -> Project:
+    """A copy of `project` that shares everything except the models on the way to `path`
+    (each copied shallowly), so setting the input leaves `project` as it was. Much cheaper
+    than a deep copy, which the Monte Carlo's designed runs would pay a dozen times."""
+    changed = project.model_copy()
+    costs = changed.costs = project.costs.model_copy()
+    parts = path.split(".")
+    if parts[1] == "approaches":
+        return changed  # ApproachInput.apply copies the approach and replaces the dict
+    holder: Any = costs
+    for part in parts[1:-1]:
+        inner = getattr(holder, part).model_copy()
+        setattr(holder, part, inner)
+        holder = inner
+    return changed
+
+
 def apply(project: Project, path: str, value: Any, *, rangeable: bool = True) -> Project:
     """A validated copy of `project` with one input changed (whole-number fields take the
-    nearest whole number of a drawn value)."""
+    nearest whole number of a drawn value); `project` itself is left as it was."""
     if is_whole(path) and isinstance(value, float):
         value = round(value)
     value = check_value(path, value, rangeable=rangeable)
-    changed = project.model_copy(deep=True)
+    changed = _copy_along(project, path)
     field_path(path).apply(changed, value)
     return changed
 

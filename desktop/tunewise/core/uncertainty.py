@@ -8,7 +8,7 @@ are rounded.
 The cost model is not written twice. Every figure comes from `costs.compute_costs`, run a few
 times on designed inputs, and each approach's cumulative cost is split into its requests' part
 (`ApproachCost.request_cost` per day, summed) and the rest (upfront, bills, hosting, retrains,
-forced moves). Per draw, at about 200 sample days (day 0 and the horizon always among them):
+forced moves). Per draw, at about 100 sample days (day 0 and the horizon always among them):
 - traffic (requests a day, monthly growth): the requests' part is costed exactly by
   `request_cost` on a grid of volume paths and interpolated linearly between grid points
   (exact where the cost is linear in traffic; growth is interpolated in the plan's total volume,
@@ -43,7 +43,15 @@ from tunewise.core import inputs, sampling, texts
 from tunewise.core.costs import CostReport, compute_costs, request_volume
 from tunewise.core.decision import examples_to_settle
 from tunewise.core.flowchart import FLOWCHART
-from tunewise.core.project import Answers, ApproachId, CostInputs, Distribution, Project, Range
+from tunewise.core.project import (
+    APPROACHES,
+    Answers,
+    ApproachId,
+    CostInputs,
+    Distribution,
+    Project,
+    Range,
+)
 from tunewise.core.results import Result
 
 if TYPE_CHECKING:
@@ -55,7 +63,7 @@ PROMPTING: ApproachId = "prompt_engineering"
 REQUESTS = "costs.requests_per_day"
 GROWTH = "costs.monthly_growth"
 TRAFFIC = (REQUESTS, GROWTH)
-SAMPLE_DAYS = 200  # days the bands are worked out on (plus day 0 and the horizon)
+SAMPLE_DAYS = 100  # days the bands are worked out on (plus day 0 and the horizon)
 GRID = {REQUESTS: 7, GROWTH: 7}  # traffic grid points across each range
 PERCENTILES = (10.0, 50.0, 90.0)
 # A chance of reaching the line between these is a close call.
@@ -216,12 +224,20 @@ def _growth_coordinate(path: str, values: FloatArray, horizon: int) -> FloatArra
     return _total_volume(values, horizon) if path == GROWTH else values
 
 
+def _owner(path: str) -> ApproachId | None:
+    """The approach an input belongs to ("costs.approaches.rag.x" -> "rag"), else None."""
+    parts = path.split(".")
+    if len(parts) == 4 and parts[1] == "approaches" and parts[2] in APPROACHES:
+        return parts[2]
+    return None
+
+
 def _design(evaluation: Evaluation, ranges: dict[str, Range]) -> _Design:
     project, costs = evaluation.project, evaluation.costs
     start, catalog = costs.start_date, costs.catalog
 
-    def run(plan: Project) -> CostReport:
-        return compute_costs(plan.costs, catalog, strict=False, today=start)
+    def run(plan: Project, only: tuple[ApproachId, ...] | None = None) -> CostReport:
+        return compute_costs(plan.costs, catalog, strict=False, today=start, approaches=only)
 
     likely = {p: r.likely for p, r in ranges.items() if inputs.read(project, p) != r.likely}
     base_project = inputs.apply_many(project, likely) if likely else project
@@ -272,11 +288,18 @@ def _design(evaluation: Evaluation, ranges: dict[str, Range]) -> _Design:
     rest = {a: np.zeros((len(others), 2, days.size)) for a in parts}
     for k, path in enumerate(others):
         r = ranges[path]
+        # An input of one approach changes that approach alone: only it is costed again.
+        owner = _owner(path)
+        touched = set(parts) if owner is None else {owner}
         ends = []
         for side, value in enumerate((r.low, r.high)):
-            report = base if value == r.likely else run(inputs.apply(slim, path, value))
+            report = base if value == r.likely else run(
+                inputs.apply(slim, path, value), None if owner is None else (owner,))
             found: dict[ApproachId, float] = {}
             for a, part in parts.items():
+                if a not in touched:
+                    found[a] = base.approaches[a].total_at_horizon
+                    continue
                 cost = report.approaches.get(a)
                 if cost is None:  # not priced at this end: counted as no change
                     found[a] = base.approaches[a].total_at_horizon
