@@ -12,7 +12,7 @@ from datetime import date
 from tunewise.core import inputs, texts
 from tunewise.core.evaluation import Evaluation, evaluate
 from tunewise.core.prices import PriceCatalog
-from tunewise.core.project import ApproachId, Project, Scenario
+from tunewise.core.project import ApproachId, Project, Range, Scenario
 from tunewise.core.results import Result
 
 PLAN_NAME = "The plan as it stands"
@@ -31,6 +31,15 @@ def find(project: Project, name: str) -> Scenario:
 def apply(project: Project, scenario: Scenario) -> Project:
     """The plan with the scenario's inputs set, validated like any edit."""
     return inputs.apply_many(project, dict(scenario.overrides), rangeable=False)
+
+
+def open_ranges(project: Project, scenario: Scenario | None) -> dict[str, Range]:
+    """The plan's ranges that still hold in a scenario: an input the scenario sets is no
+    longer uncertain there (drawing the plan's range on it would undo the scenario)."""
+    ranges = dict(project.uncertainty.ranges)
+    if scenario is None:
+        return ranges
+    return {p: r for p, r in ranges.items() if p not in scenario.overrides}
 
 
 def _shown(path: str, value: object) -> str:

@@ -550,7 +550,9 @@ def summary_sentences(r: UncertaintyResult) -> list[str]:
                 "likely and high value to the inputs you are unsure of."]
     ranked = sorted(r.cheapest_probability.items(), key=lambda kv: -kv[1])
     shares = "; ".join(f"{_name(a)} in {texts.percent(p)}" for a, p in ranked if p > 0)
-    found = [f"Over {r.draws:,} draws of the {len(r.inputs)} ranged inputs, the cheapest "
+    inputs_words = ("the one ranged input" if len(r.inputs) == 1
+                    else f"the {len(r.inputs)} ranged inputs")
+    found = [f"Over {r.draws:,} draws of {inputs_words}, the cheapest "
              f"approach at day {r.horizon_days:,} is {shares}."]
     if r.recommended is not None and r.recommended in r.total_at_horizon:
         q = r.total_at_horizon[r.recommended]
