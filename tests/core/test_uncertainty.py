@@ -227,3 +227,19 @@ def test_no_held_out_count_means_no_odds() -> None:
                                               few_shot_examples=200))
     assert clear is not None and clear.probability == 1.0 and not clear.close_call
     assert clear.more_examples is None
+
+
+def test_the_tornado_s_centre_is_today_s_gap_between_the_two_rows() -> None:
+    from tunewise.core.evaluation import evaluate
+    from tunewise.core.project import Project, Range, Uncertainty
+
+    project = Project(uncertainty=Uncertainty(ranges={
+        "costs.hourly_rate": Range(low=80, likely=100, high=120)}))
+    ev = evaluate(project, strict=False)
+    result = uncertainty.run(ev, draws=500)
+    assert result.recommended is not None and result.runner_up is not None
+    mine = ev.costs.approaches[result.recommended].total_at_horizon
+    theirs = ev.costs.approaches[result.runner_up].total_at_horizon
+    assert result.gap == pytest.approx(mine - theirs)
+    s = result.sensitivity[0]
+    assert min(s.diff_low, s.diff_high) <= result.gap <= max(s.diff_low, s.diff_high)

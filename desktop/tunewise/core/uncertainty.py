@@ -120,6 +120,8 @@ class UncertaintyResult(Result):
     cheapest_probability: dict[ApproachId, float]
     recommended: ApproachId | None  # the row the tornado and the break-even are about
     runner_up: ApproachId | None  # the cheapest other approach at likely values
+    # recommended minus runner-up at the horizon, every input at likely: the tornado's centre
+    gap: float | None = None
     break_even_day: Quantiles | None  # among draws that pay back within the horizon
     break_even_never: float  # share of draws in which the recommendation never pays back
     sensitivity: list[Sensitivity]
@@ -608,6 +610,8 @@ def simulate(evaluation: Evaluation, ranges: dict[str, Range], *,
         total_at_horizon={a: Quantiles(p10=b.p10[-1], p50=b.p50[-1], p90=b.p90[-1])
                           for a, b in outcome.bands.items()},
         cheapest_probability=cheapest, recommended=mine, runner_up=runner_up,
+        gap=(float(d.parts[mine].base[-1] - d.parts[runner_up].base[-1])
+             if mine is not None and runner_up is not None else None),
         break_even_day=break_even, break_even_never=never, sensitivity=tornado,
         could_flip=_could_flip(d, tornado, ranges),
         few_shot=few_shot_odds(evaluation.project.answers), sentences=[])

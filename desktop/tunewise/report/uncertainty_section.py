@@ -110,7 +110,7 @@ def _tornado_part(ctx: Context, result: UncertaintyResult, w: float) -> list[Flo
              "widest first. Where a bar crosses zero the two swap places.")
     parts: list[Flowable] = [Heading("What moves the gap most", "uncertainty-tornado",
                                      level=1, style="h2"), para(intro),
-                             tornado(shown, w, f"{mine} minus {other}, USD")]
+                             tornado(shown, w, f"{mine} minus {other}, USD", result.gap)]
     if rest:
         parts.append(para(f"Smaller swings: {', '.join(s.label for s in rest)}.", "small"))
     return [KeepTogether(parts[:3]), *parts[3:]]
@@ -130,19 +130,21 @@ def _axis(values: list[float]) -> list[float]:
     return [i * step + 0.0 for i in range(first, last + 1)]
 
 
-def tornado(rows: list[Sensitivity], width: float, axis_title: str) -> Drawing:
+def tornado(rows: list[Sensitivity], width: float, axis_title: str,
+            gap: float | None = None) -> Drawing:
     """Horizontal bars from each input's gap at its low value to its gap at its high value,
-    labels on the left, zero (the two cost the same) dashed."""
+    labels on the left, zero (the two cost the same) dashed, today's gap a solid line."""
     regular, _bold = register_fonts()
     label_w = min(190.0, width * 0.38)
     any_flip = any(s.flips for s in rows)
-    legend_lines = 2 if any_flip else 1
+    legend_lines = 1 + (gap is not None) + any_flip
     # Under the bars: tick labels, the axis title, then the legend's lines.
     left, right, top, bottom = label_w + 8, 14.0, 6.0, 36.0 + 12.0 * legend_lines
     height = top + bottom + ROW_H * len(rows)
     drawing = Drawing(width, height)
     plot_w = width - left - right
-    ticks = _axis([v for s in rows for v in (s.diff_low, s.diff_high)])
+    ticks = _axis([v for s in rows for v in (s.diff_low, s.diff_high)]
+                  + ([gap] if gap is not None else []))
     lo, hi = ticks[0], ticks[-1]
     y_axis = bottom
 
@@ -165,6 +167,10 @@ def tornado(rows: list[Sensitivity], width: float, axis_title: str) -> Drawing:
     zero = px(0.0)
     drawing.add(Line(zero, y_axis, zero, y_axis + ROW_H * len(rows), strokeColor=INK,
                      strokeWidth=0.8, strokeDashArray=[3, 2]))
+    if gap is not None:
+        at = px(gap)
+        drawing.add(Line(at, y_axis, at, y_axis + ROW_H * len(rows), strokeColor=INK,
+                         strokeWidth=1.2))
     for index, s in enumerate(rows):
         y = y_axis + ROW_H * (len(rows) - index - 1)
         a, b = px(s.diff_low), px(s.diff_high)
@@ -185,9 +191,16 @@ def tornado(rows: list[Sensitivity], width: float, axis_title: str) -> Drawing:
     legend_y = bottom - 42.0
     drawing.add(String(left, legend_y, "Small figures at the bar ends: the input's low and "
                        "high value.", fontName=regular, fontSize=7, fillColor=MUTED))
+    if gap is not None:
+        legend_y -= 12
+        drawing.add(Line(left, legend_y + 2.5, left + 14, legend_y + 2.5, strokeColor=INK,
+                         strokeWidth=1.2))
+        drawing.add(String(left + 19, legend_y, "the gap today, every input at its likely "
+                           "value", fontName=regular, fontSize=7, fillColor=INK))
     if any_flip:
-        drawing.add(Rect(left, legend_y - 13, 14, 7, fillColor=FLIP, strokeColor=INK,
+        legend_y -= 13
+        drawing.add(Rect(left, legend_y - 1, 14, 7, fillColor=FLIP, strokeColor=INK,
                          strokeWidth=0.6))
-        drawing.add(String(left + 19, legend_y - 12, "can change which approach is cheapest",
+        drawing.add(String(left + 19, legend_y, "can change which approach is cheapest",
                            fontName=regular, fontSize=7, fillColor=INK))
     return drawing
