@@ -101,3 +101,14 @@ def test_every_rangeable_input_reads_and_applies() -> None:
         changed = inputs.apply(project, path, float(number))
         assert inputs.read(changed, path) == number, path
         assert inputs.label(path) != path
+
+
+def test_a_scenario_s_own_inputs_lose_their_ranges_there() -> None:
+    project = plan(
+        uncertainty=Uncertainty(ranges={
+            "costs.requests_per_day": Range(low=5_000, likely=10_000, high=20_000),
+            "costs.hourly_rate": Range(low=80, likely=100, high=120)}),
+        scenarios=[Scenario(name="3x traffic", overrides={"costs.requests_per_day": 30_000})])
+    changed = scenarios.apply(project, project.scenarios[0])
+    assert list(changed.uncertainty.ranges) == ["costs.hourly_rate"]
+    assert list(project.uncertainty.ranges) == ["costs.requests_per_day", "costs.hourly_rate"]

@@ -29,8 +29,12 @@ def find(project: Project, name: str) -> Scenario:
 
 
 def apply(project: Project, scenario: Scenario) -> Project:
-    """The plan with the scenario's inputs set, validated like any edit."""
-    return inputs.apply_many(project, dict(scenario.overrides), rangeable=False)
+    """The plan with the scenario's inputs set, validated like any edit. The inputs it sets
+    lose their ranges there (see open_ranges), so its bands are the scenario's own."""
+    changed = inputs.apply_many(project, dict(scenario.overrides), rangeable=False)
+    changed.uncertainty = changed.uncertainty.model_copy(
+        update={"ranges": open_ranges(project, scenario)})
+    return changed
 
 
 def open_ranges(project: Project, scenario: Scenario | None) -> dict[str, Range]:
