@@ -14,7 +14,9 @@ Constraints page (a run that fits an own card, one that does not) and the GPU an
 Import Examples dialog's summary, problems and token histogram, its split options, and the Q4
 page with measured figures (one typed over) and with the examples file gone; the Run the
 Few-Shot Test dialog after a run (with failing examples and an error), its scorer options, and
-the Q1 page with the measured score. The light dashboard is also saved as OUT_DIR/dashboard.png
+the Q1 page with the measured score; ranges and scenarios (the bands under the lines, the
+Uncertainty tab with its tornado, the Scenarios comparison, a scenario shown on the chart, and
+the Ranges and Scenarios dialogs). The light dashboard is also saved as OUT_DIR/dashboard.png
 for the README.
 """
 
@@ -67,7 +69,77 @@ def capture_pages(app: Any, window: Any, out: Path) -> list[Path]:
     capture_gpu(app, window, out)
     capture_dataset(app, window, out)
     capture_experiment(app, window, out)
+    capture_uncertainty(app, window, out)
     return written
+
+
+def capture_uncertainty(app: Any, window: Any, out: Path) -> None:
+    """Issue 16: ranges on three inputs (the bands under the lines and the Uncertainty tab
+    with its tornado), then two scenarios (the Scenarios comparison tab, one scenario shown
+    on the chart), and the Ranges and Scenarios dialogs; all undone afterwards."""
+    import time
+
+    from PySide6.QtWidgets import QScrollArea
+
+    from tunewise.core.fieldpath import Attr
+    from tunewise.core.project import Range, Scenario, Uncertainty
+
+    c = window.controller
+    steps = c.undo_stack.index()
+    dashboard = window.wizard.dashboard
+    view = dashboard.uncertainty
+    requests = c.project.costs.requests_per_day
+    ranges = {"costs.requests_per_day": Range(low=requests * 0.5, likely=requests,
+                                              high=requests * 3),
+              "costs.approaches.fine_tuning.engineering_hours": Range(low=40, likely=80,
+                                                                      high=200),
+              "costs.approaches.rag.price_multiplier": Range(low=0.8, likely=1, high=1.5)}
+    c.set_value(Attr("uncertainty"), Uncertainty(ranges=ranges), "Screenshot")
+    c.set_value(Attr("scenarios"), [
+        Scenario(name="3x traffic", note="the launch goes well",
+                 overrides={"costs.requests_per_day": float(requests * 3)}),
+        Scenario(name="Cheaper prompting model",
+                 overrides={"costs.approaches.prompt_engineering.model": "gpt-4.1-mini"}),
+    ], "Screenshot")
+    window.wizard.show_page("results")
+
+    def wait_for_bands(result: bool = True) -> None:
+        deadline = time.monotonic() + 20
+        while ((view.runner.busy() or (result and view.result is None))
+               and time.monotonic() < deadline):
+            app.processEvents()
+            time.sleep(0.01)
+        settle(app)
+
+    wait_for_bands()
+    window.grab().save(str(out / "results-bands.png"))
+    dashboard.sections.setCurrentWidget(view.panel)
+    settle(app)
+    window.grab().save(str(out / "results-uncertainty-tab.png"))
+    panel = view.panel.findChild(QScrollArea).widget()  # the whole tab, scrolled or not
+    panel.grab().save(str(out / "uncertainty-panel.png"))
+    dashboard.sections.setCurrentWidget(view.comparison)
+    view.refresh_comparison()
+    settle(app)
+    window.grab().save(str(out / "results-scenarios-tab.png"))
+    view.show_scenario("3x traffic")
+    wait_for_bands()
+    window.grab().save(str(out / "results-scenario-shown.png"))
+    view.show_scenario(None)
+    dashboard.sections.setCurrentIndex(0)
+    from tunewise.ui.uncertainty.ranges_dialog import RangesDialog
+    from tunewise.ui.uncertainty.scenarios_dialog import ScenariosDialog
+
+    for name, dialog in (("ranges-dialog", RangesDialog(c, window)),
+                         ("scenarios-dialog", ScenariosDialog(c, window))):
+        dialog.show()
+        settle(app)
+        dialog.grab().save(str(out / f"{name}.png"))
+        dialog.close()
+        dialog.deleteLater()
+    while c.undo_stack.index() > steps:
+        c.undo_stack.undo()
+    wait_for_bands(result=False)
 
 
 def capture_gpu(app: Any, window: Any, out: Path) -> None:

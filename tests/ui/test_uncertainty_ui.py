@@ -16,7 +16,7 @@ from tunewise.core.project import APPROACHES, Project, Range, Scenario, Uncertai
 from tunewise.core.texts import APPROACH_LABELS, money
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.results.dashboard import Dashboard
-from tunewise.ui.uncertainty.panel import percent
+from tunewise.ui.uncertainty.panel import dollars, percent
 from tunewise.ui.uncertainty.ranges_dialog import HIGH, LIKELY, LOW, RangesDialog
 from tunewise.ui.uncertainty.scenarios_dialog import ScenariosDialog
 
@@ -229,7 +229,7 @@ def test_with_ranges_the_bands_appear_and_the_panel_matches_the_monte_carlo(
     by_name = {r[0]: r for r in rows}
     for approach, q in expected.total_at_horizon.items():
         row = by_name[APPROACH_LABELS[approach]]
-        assert row[1:4] == [money(q.p10), money(q.p50), money(q.p90)]
+        assert row[1:4] == [dollars(q.p10), dollars(q.p50), dollars(q.p90)]
         assert row[4] == percent(expected.cheapest_probability[approach])
     # Toggled off, the bands go; the lines stay.
     view.toggle.setChecked(False)

@@ -483,6 +483,25 @@ PAGE_HELP: dict[str, PageHelp] = {
             ("Export", "Export saves the chart as a PNG image or an SVG drawing, or the daily "
                        "figures as a CSV file for a spreadsheet. File > Export Report as PDF "
                        "saves the whole plan."),
+            ("Ranges", "Edit > Ranges… takes a low, likely and high figure for any cost input "
+                       "you are unsure of (traffic, hours, a price multiplier). Show ranges "
+                       "then shades, under each line, where its total falls in eight draws of "
+                       "ten; the lines themselves stay the plan's own figures. PERT weights "
+                       "the draws toward likely, triangular less so; the seed makes the same "
+                       "draws each time."),
+            ("Uncertainty tab", "Each approach's total at the horizon in one draw of ten "
+                                "(P10), the middle draw (P50) and nine of ten (P90), and how "
+                                "often it is the cheapest; when the recommendation earns back "
+                                "its upfront cost; the odds of the few-shot score; and the "
+                                "tornado: how far each ranged input, from its low to its high, "
+                                "moves the gap between the recommendation and the next "
+                                "cheapest, widest first."),
+            ("Scenarios", "Edit > Scenarios… names variants of the plan that set a few inputs "
+                          "otherwise (three times the traffic, another model). Show, above the "
+                          "chart, draws one scenario's results; the plan keeps its own "
+                          "figures. The Scenarios tab puts the plan and every scenario side by "
+                          "side: recommendation, confidence, the cheapest approach and each "
+                          "total at the horizon."),
         )),
 }
 

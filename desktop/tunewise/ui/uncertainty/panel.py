@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from tunewise.core import inputs, texts
 from tunewise.core.project import APPROACHES
-from tunewise.core.texts import money
 from tunewise.ui.fields import plain_label
 from tunewise.ui.results.panels.gpu import FittedTable, TextTable
 from tunewise.ui.uncertainty.tornado import Bar, Tornado
@@ -31,6 +30,12 @@ DISTRIBUTION_WORDS = {"pert": "PERT", "triangular": "triangular"}
 
 def percent(share: float) -> str:
     return QLocale().toString(100 * share, "f", 0) + "%"
+
+
+def dollars(value: float) -> str:
+    """A spread of draws to the dollar: cents would claim a precision the ranges lack, and
+    whole dollars keep the table inside the dashboard's narrow column."""
+    return "$" + QLocale().toString(round(value))
 
 
 def _wrapped(text: str = "") -> QLabel:
@@ -54,7 +59,8 @@ def probability_rows(result: UncertaintyResult) -> list[list[str]]:
         q = result.total_at_horizon.get(approach)
         if q is None:
             continue
-        rows.append([texts.APPROACH_LABELS[approach], money(q.p10), money(q.p50), money(q.p90),
+        rows.append([texts.APPROACH_LABELS[approach], dollars(q.p10), dollars(q.p50),
+                     dollars(q.p90),
                      percent(result.cheapest_probability.get(approach, 0.0))])
     return rows
 

@@ -62,7 +62,7 @@ class Tornado(QWidget):
 
     def sizeHint(self) -> QSize:
         line = self.fontMetrics().height()
-        return QSize(420, max(len(self.bars), 1) * self._row() + 3 * line + 18)
+        return QSize(420, max(len(self.bars), 1) * self._row() + 4 * line + 20)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(260, self.sizeHint().height())
@@ -70,7 +70,7 @@ class Tornado(QWidget):
     def _label_width(self) -> int:
         metrics = self.fontMetrics()
         widest = max((metrics.horizontalAdvance(self._label(b)) for b in self.bars), default=0)
-        return min(widest + 10, max(self.width() // 2, 80))
+        return min(widest + 10, max(int(self.width() * 0.42), 80))
 
     def _label(self, bar: Bar) -> str:
         text = bar.label
@@ -136,7 +136,8 @@ class Tornado(QWidget):
             painter.setPen(fg)
             painter.drawText(QRectF(0, y, left - 8, row),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             self._label(bar))
+                             metrics.elidedText(self._label(bar), Qt.TextElideMode.ElideRight,
+                                                left - 8))
             base = x(self.likely)
             painter.setPen(Qt.PenStyle.NoPen)
             for value, fill in ((bar.diff_low, fills[0]), (bar.diff_high, fills[1])):
@@ -158,15 +159,13 @@ class Tornado(QWidget):
                          Qt.AlignmentFlag.AlignLeft, money(low))
         painter.drawText(QRectF(left, text_y, right - left, line),
                          Qt.AlignmentFlag.AlignRight, money(high))
-        planned = f"as planned {money(self.likely)}"
-        width = metrics.horizontalAdvance(planned)
-        centre = min(max(x(self.likely) - width / 2, left + metrics.horizontalAdvance(
-            money(low)) + 8), right - width - metrics.horizontalAdvance(money(high)) - 8)
-        painter.drawText(QRectF(centre, text_y, width + 2, line), Qt.AlignmentFlag.AlignLeft,
-                         planned)
-        key_y = text_y + line + 2
+        planned = f"Dashed: as planned, {money(self.likely)}"
+        painter.drawText(QRectF(left, text_y + line, right - left, line),
+                         Qt.AlignmentFlag.AlignLeft,
+                         metrics.elidedText(planned, Qt.TextElideMode.ElideRight, right - left))
+        key_y = text_y + 2 * line + 2
         x0 = float(left)
-        for colour, words in ((fills[0], "input at its low"), (fills[1], "input at its high")):
+        for colour, words in ((fills[0], "input low"), (fills[1], "input high")):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
             painter.drawRect(QRectF(x0, key_y + line * 0.2, line * 0.9, line * 0.6))
@@ -177,6 +176,6 @@ class Tornado(QWidget):
             x0 += metrics.horizontalAdvance(words) + line
         painter.setPen(muted)
         header = "Gap at the horizon: recommendation minus runner-up"
-        painter.drawText(QRectF(0, 0, self.width(), line + 2),
-                         Qt.AlignmentFlag.AlignLeft, header)
+        painter.drawText(QRectF(0, 0, self.width(), line + 2), Qt.AlignmentFlag.AlignLeft,
+                         metrics.elidedText(header, Qt.TextElideMode.ElideRight, self.width()))
         painter.end()

@@ -68,7 +68,7 @@ class UncertaintyView(QObject):
                                      "plan itself does not change")
         self.scenario_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.scenario_box.currentIndexChanged.connect(self._chosen)
-        label = QLabel("Sho&w:")
+        label = QLabel("&Show:")
         label.setBuddy(self.scenario_box)
         self.edit_scenarios = QToolButton()
         self.edit_scenarios.setText("Scenarios…")
@@ -95,7 +95,7 @@ class UncertaintyView(QObject):
 
         # The toggle: under the chart, beside the log scale.
         self.toggle_row = QWidget()
-        self.toggle = QCheckBox("Show ran&ges")
+        self.toggle = QCheckBox("Show r&anges")
         self.toggle.setAccessibleName("Show ranges")
         self.toggle.setChecked(True)
         self.toggle.toggled.connect(self._toggled)
@@ -116,6 +116,7 @@ class UncertaintyView(QObject):
         self._compare_timer.setSingleShot(True)
         self._compare_timer.setInterval(COMPARE_DELAY_MS)
         self._compare_timer.timeout.connect(self.refresh_comparison)
+        self._narrow_sizes: list[int] | None = None
 
     # ---- the dashboard's two hooks ------------------------------------------------------
 
@@ -207,6 +208,7 @@ class UncertaintyView(QObject):
 
             self.comparison = ComparisonView()
             sections.addTab(self.comparison, "Scenarios")
+            sections.currentChanged.connect(self._tab_changed)
             self._compare_timer.start()
         if self.panel is not None:
             sections.setTabVisible(sections.indexOf(self.panel), ranged)
@@ -214,6 +216,20 @@ class UncertaintyView(QObject):
             sections.setTabVisible(sections.indexOf(self.comparison), scenarios_there)
 
     # ---- comparison ---------------------------------------------------------------------
+
+    def _tab_changed(self, _index: int) -> None:
+        """The comparison has a column per approach: the tab's column widens while it is
+        shown, and gives the chart its width back after."""
+        top = self.dashboard.top
+        if self.comparison is not None and self.dashboard.sections.currentWidget() is \
+                self.comparison:
+            if self._narrow_sizes is None:
+                self._narrow_sizes = top.sizes()
+                total = sum(self._narrow_sizes)
+                top.setSizes([round(total * 0.62), total - round(total * 0.62)])
+        elif self._narrow_sizes is not None:
+            top.setSizes(self._narrow_sizes)
+            self._narrow_sizes = None
 
     def refresh_comparison(self) -> None:
         """The plan and every scenario side by side (a few evaluations: after a pause)."""

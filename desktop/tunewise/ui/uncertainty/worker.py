@@ -5,18 +5,24 @@ restarts a short timer, so a run of typing starts one job, not one per key. Jobs
 time on the runner's own pool; a request made while one runs waits for it, and only the newest
 evaluation is then worked on. A result reaches `resultReady` only if its evaluation is still the
 one asked for last: an older job's result is dropped.
+
+Jobs run on the global pool and are kept alive here until they report, so a dashboard closed
+mid-job never waits in a destructor (the worker needs the GIL to finish) and never receives a
+signal after it is gone.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 if TYPE_CHECKING:
     from tunewise.core.evaluation import Evaluation
 
 DEBOUNCE_MS = 120
+_RUNNING: set[_Task] = set()  # jobs started and not yet reported
 
 
 class _Signals(QObject):
@@ -51,8 +57,6 @@ class BandsRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, delay_ms: int = DEBOUNCE_MS) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)  # its destructor waits for a job still running
-        self.pool.setMaxThreadCount(1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
@@ -83,8 +87,11 @@ class BandsRunner(QObject):
         self._pending = None
         task.signals.done.connect(self._done)
         task.signals.failed.connect(self._failed)
+        task.signals.done.connect(lambda *_: _RUNNING.discard(task))
+        task.signals.failed.connect(lambda *_: _RUNNING.discard(task))
         self._task = task
-        self.pool.start(task)
+        _RUNNING.add(task)
+        QThreadPool.globalInstance().start(task)
 
     def _finish(self) -> None:
         self._task = None
@@ -106,6 +113,12 @@ class BandsRunner(QObject):
             self.failed.emit(f"The ranges could not be worked out: {error}")
             self.resultReady.emit(None)
 
-    def wait(self, timeout_ms: int = 5000) -> bool:
-        """Wait for a running job (the app quitting, a test ending)."""
-        return bool(self.pool.waitForDone(timeout_ms))
+    @staticmethod
+    def wait(timeout_ms: int = 5000) -> bool:
+        """Let every running job report (the app quitting, a test ending), handling events
+        meanwhile; False if one is still running after `timeout_ms`."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while _RUNNING and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            time.sleep(0.005)
+        return not _RUNNING
