@@ -225,7 +225,8 @@ class Field:
                 self.load(value)
             finally:
                 self._loading = False
-        self.show_error("")
+        if self._own_error or self._not_applied:  # nothing to clear otherwise (every edit
+            self.show_error("")                   # refreshes every field in the window)
 
     def shows(self, value: Any) -> bool:
         """Whether the editor already shows `value`."""
@@ -260,11 +261,16 @@ class LineField(Field):
     def shown_text(self) -> str:
         return self.line.text()
 
+    _parsed: tuple[str, Any] | None = None  # the last text parsed and what it gave
+
     def shows(self, value: Any) -> bool:
-        try:
-            return bool(self._parse(self.line.text()) == value)
-        except ParseError:
-            return False
+        text = self.line.text()
+        if self._parsed is None or self._parsed[0] != text:
+            try:
+                self._parsed = (text, self._parse(text))
+            except ParseError:
+                return False
+        return bool(self._parsed[1] == value)
 
 
 class NumberField(LineField):

@@ -70,15 +70,6 @@ def tornado_bars(result: UncertaintyResult) -> list[Bar]:
                 f"{s.label}: from {s.low:,.4g} to {s.high:,.4g}") for s in result.sensitivity]
 
 
-def likely_gap(result: UncertaintyResult, evaluation: Evaluation) -> float:
-    """The recommendation's total at the horizon minus its runner-up's, at likely values."""
-    costs = evaluation.costs.approaches
-    if result.recommended in costs and result.runner_up in costs:
-        rec, other = costs[result.recommended], costs[result.runner_up]
-        return float(rec.total_at_horizon - other.total_at_horizon)
-    return 0.0
-
-
 class Panel(QWidget):
     """The Monte Carlo's result, in a scroll area (the tab sits in a narrow column)."""
 
@@ -150,6 +141,6 @@ class Panel(QWidget):
         self.flip_heading.setVisible(bool(flips))
         self.flips.setVisible(bool(flips))
         bars = tornado_bars(result)
-        self.tornado.set_bars(bars, likely_gap(result, evaluation))
+        self.tornado.set_bars(bars, result.gap or 0.0)
         self.tornado_heading.setVisible(bool(bars))
         self.tornado.setVisible(bool(bars))

@@ -177,6 +177,7 @@ class Panel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._shown: GpuResult | None = None
         body = QWidget()
         layout = QVBoxLayout(body)
         self.title = _heading("")
@@ -216,6 +217,9 @@ class Panel(QWidget):
         outer.addWidget(scroll)
 
     def show_result(self, result: GpuResult, evaluation: Evaluation) -> None:
+        if result == self._shown:
+            return  # most edits leave the GPU answers as they were: no tables to rebuild
+        self._shown = result
         card = (f"{result.gpu_name} ({format_number(result.gpu_memory_gib)} GB)"
                 if result.gpu_name is not None and result.gpu_memory_gib is not None else None)
         name = result.model_name or result.model
