@@ -117,7 +117,7 @@ def test_tornado_bars_span_low_to_high_around_zero() -> None:
     drawing = tornado(rows, 480, "A minus B, USD")
     texts = [s.text for s in drawing.contents if isinstance(s, String)]
     assert texts.index("Hours") < texts.index("Requests")
-    assert {"$-2,000", "$0", "$6,000"} <= set(texts)  # money() on the axis, zero in it
+    assert {"-$2,000", "$0", "$6,000"} <= set(texts)  # money() on the axis, zero in it
     bars = [s for s in drawing.contents if isinstance(s, Rect) and s.height == 12]
     assert len(bars) == 2
     # The first bar runs from the gap at 20 h (left of zero) to the gap at 80 h.

@@ -95,7 +95,11 @@ def lower_label(label: str) -> str:
 
 
 def money(value: float) -> str:
-    """USD with thousands separators; sub-cent amounts keep enough digits to mean something."""
+    """USD with thousands separators; sub-cent amounts keep enough digits to mean something;
+    a negative amount reads -$1,234.50 (a gap between two costs can be)."""
+    if value < 0:
+        return "-" + money(-value)
+    value = abs(value)  # -0.0 reads $0.00
     if abs(value) < 1 and value != 0:
         return f"${value:,.5f}".rstrip("0").rstrip(".") if abs(value) < 0.01 else f"${value:,.4f}"
     return f"${value:,.2f}"

@@ -117,6 +117,7 @@ class UncertaintyView(QObject):
         self._compare_timer.setInterval(COMPARE_DELAY_MS)
         self._compare_timer.timeout.connect(self.refresh_comparison)
         self._narrow_sizes: list[int] | None = None
+        self._widening = False  # the tab bar tells _tab_changed when a wide tab shows
 
     # ---- the dashboard's two hooks ------------------------------------------------------
 
@@ -208,8 +209,10 @@ class UncertaintyView(QObject):
 
             self.comparison = ComparisonView()
             sections.addTab(self.comparison, "Scenarios")
-            sections.currentChanged.connect(self._tab_changed)
             self._compare_timer.start()
+        if (self.panel is not None or self.comparison is not None) and not self._widening:
+            sections.currentChanged.connect(self._tab_changed)
+            self._widening = True
         if self.panel is not None:
             sections.setTabVisible(sections.indexOf(self.panel), ranged)
         if self.comparison is not None:
@@ -218,11 +221,12 @@ class UncertaintyView(QObject):
     # ---- comparison ---------------------------------------------------------------------
 
     def _tab_changed(self, _index: int) -> None:
-        """The comparison has a column per approach: the tab's column widens while it is
-        shown, and gives the chart its width back after."""
+        """The comparison has a column per approach and the uncertainty tab a table and a
+        tornado: the tab's column widens while either is shown, and gives the chart its
+        width back after."""
         top = self.dashboard.top
-        if self.comparison is not None and self.dashboard.sections.currentWidget() is \
-                self.comparison:
+        shown = self.dashboard.sections.currentWidget()
+        if shown is not None and shown in (self.comparison, self.panel):
             if self._narrow_sizes is None:
                 self._narrow_sizes = top.sizes()
                 total = sum(self._narrow_sizes)
