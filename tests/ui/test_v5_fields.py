@@ -27,3 +27,16 @@ def test_a_price_multiplier_scales_the_approachs_costs(ui: Any) -> None:
     assert after == pytest.approx(1.5 * before)
     ui.window.undo_action.trigger()
     assert ui.window.controller.project.costs.approach("rag").price_multiplier == 1.0
+
+
+def test_the_few_shot_page_says_how_sure_the_typed_score_is(ui: Any) -> None:
+    from tunewise.core.uncertainty import few_shot_odds
+
+    ui.type(Attr("answers", "few_shot_score"), "0.86")
+    ui.type(Attr("answers", "quality_target"), "0.95")
+    page = ui.window.wizard.page_of("q1")
+    assert not page.odds.isVisible()  # no held-out count: nothing to say how sure it is
+    ui.type(Attr("answers", "few_shot_examples"), "50")
+    odds = few_shot_odds(ui.window.controller.project.answers)
+    assert odds is not None and odds.n == 50
+    assert page.odds.isVisible() and page.odds.text() == odds.sentence

@@ -124,6 +124,13 @@ class FewShotPage(ProjectPage):
         bold.setBold(True)
         self.arithmetic.setFont(bold)  # a font, not a style sheet, so palette changes reach it
         self.grid.addWidget(self.arithmetic, self.grid.rowCount(), 0, 1, 3)
+        # The score's own uncertainty: the chance the true score clears the line (core).
+        self.odds = QLabel()
+        self.odds.setTextFormat(Qt.TextFormat.PlainText)
+        self.odds.setWordWrap(True)
+        self.odds.setAccessibleName("Odds of the few-shot score")
+        self.odds.setVisible(False)
+        self.grid.addWidget(self.odds, self.grid.rowCount(), 0, 1, 3)
 
         self.run_button = QPushButton("Run the Few-Shot Test…")
         self.run_button.setToolTip("Ask your model the held-out examples and measure the score")
@@ -166,5 +173,10 @@ class FewShotPage(ProjectPage):
             self.arithmetic.setText(
                 "Fill in both the score and the target to see how close the experiment came "
                 "to 90% of what you need; that result then decides this question.")
+        from tunewise.core.uncertainty import few_shot_odds
+
+        odds = few_shot_odds(evaluation.project.answers)
+        self.odds.setText(odds.sentence if odds is not None else "")
+        self.odds.setVisible(odds is not None)
         return self.path_step(assessment)
 
