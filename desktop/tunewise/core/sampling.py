@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -116,6 +117,17 @@ def sorted_percentiles(ordered: npt.NDArray[np.floating], qs: Sequence[float]
         b = ordered[..., high].astype(np.float64)
         found.append(np.asarray(a + (b - a) * weight))
     return found
+
+
+def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The distinct values, sorted: np.unique without its masked-array check (numpy.ma)."""
+    ordered = np.sort(np.asarray(values).ravel())
+    if ordered.size == 0:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def row_percentiles(values: npt.NDArray[np.floating], qs: Sequence[float]) -> list[FloatArray]:

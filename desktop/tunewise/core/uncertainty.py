@@ -132,7 +132,8 @@ class UncertaintyResult(Result):
 
 def sample_days(horizon: int, count: int = SAMPLE_DAYS) -> npt.NDArray[np.int64]:
     """About `count` days spread over 0..horizon, both ends included."""
-    return np.unique(np.round(np.linspace(0, horizon, min(count, horizon) + 1)).astype(np.int64))
+    days = np.round(np.linspace(0, horizon, min(count, horizon) + 1)).astype(np.int64)
+    return sampling.distinct(days)
 
 
 def _value_words(path: str, value: float) -> str:
@@ -263,7 +264,8 @@ def _design(evaluation: Evaluation, ranges: dict[str, Range]) -> _Design:
     for path in TRAFFIC:
         r = ranges.get(path)
         now = float(inputs.read(base_project, path))
-        values[path] = (np.unique(np.linspace(r.low, r.high, GRID[path])) if r is not None
+        values[path] = (sampling.distinct(np.linspace(r.low, r.high, GRID[path]))
+                        if r is not None
                         else np.array([now]))
         knots[path] = _growth_coordinate(path, values[path], horizon)
     grid: dict[ApproachId, FloatArray] = {a: np.empty((0, days.size)) for a in parts}
