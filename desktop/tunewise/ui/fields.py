@@ -57,6 +57,23 @@ def plain_label(text: str = "") -> QLabel:
     return label
 
 
+def wrapped_label(text: str = "") -> QLabel:
+    """A plain-text label that wraps: sentences in the narrow result tabs."""
+    label = plain_label(text)
+    label.setWordWrap(True)
+    return label
+
+
+def heading_label(text: str) -> QLabel:
+    """A bold wrapped label heading a part of a result tab (a font, not a style sheet, so
+    palette changes reach it)."""
+    label = wrapped_label(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 class ErrorLabel(QLabel):
     """Plain-text error words in a red that reads on the window, light or dark."""
 

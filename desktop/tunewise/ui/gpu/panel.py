@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,13 @@ from tunewise.core.fieldpath import Attr, FieldPath
 from tunewise.core.gpu import analysis, catalogue, feasibility, memory
 from tunewise.core.project import GpuPlan, Project
 from tunewise.ui.controller import Changed, ProjectController
-from tunewise.ui.fields import CheckField, ChoiceField, Field, NumberField, plain_label
+from tunewise.ui.fields import (
+    CheckField,
+    ChoiceField,
+    Field,
+    NumberField,
+    wrapped_label,
+)
 from tunewise.ui.gpu.memory_bar import MemoryBar, from_estimate
 from tunewise.ui.numbers import format_number
 
@@ -136,12 +141,6 @@ class AccessField(ChoiceField):
             super().write(value)
 
 
-def _wrapped(text: str = "") -> QLabel:
-    label = plain_label(text)
-    label.setWordWrap(True)
-    return label
-
-
 class GpuPanel(QGroupBox):
     """The GPU plan's editors beside the memory bar; `show_evaluation` after every change."""
 
@@ -202,15 +201,15 @@ class GpuPanel(QGroupBox):
         grid.setRowStretch(r, 1)
         row.addLayout(grid)
         side = QVBoxLayout()
-        self.against = _wrapped()
+        self.against = wrapped_label()
         self.against.setAccessibleName("Card compared with")
         self.bar = MemoryBar()
-        self.words = _wrapped()
+        self.words = wrapped_label()
         self.words.setAccessibleName("Training memory")
         font = self.words.font()
         font.setBold(True)
         self.words.setFont(font)
-        self.sign = _wrapped()
+        self.sign = wrapped_label()
         self.sign.setAccessibleName(texts.SIGN_LABELS["no_gpu_budget"])
         for widget in (self.against, self.bar, self.words, self.sign):
             side.addWidget(widget)

@@ -14,7 +14,7 @@ from tunewise.core.project import APPROACHES
 from tunewise.core.scenarios import ScenarioComparison
 from tunewise.core.texts import money
 from tunewise.ui.fields import plain_label
-from tunewise.ui.results.panels.gpu import FittedTable, TextTable
+from tunewise.ui.results.tables import FittedTable, TextTable
 
 NAME, RECOMMENDATION, CONFIDENCE, CHEAPEST = range(4)
 FIRST_TOTAL = 4

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from tunewise.core import inputs, texts
 from tunewise.core.project import APPROACHES
-from tunewise.ui.fields import plain_label
-from tunewise.ui.results.panels.gpu import FittedTable, TextTable
+from tunewise.ui.fields import heading_label, wrapped_label
+from tunewise.ui.results.tables import FittedTable, TextTable
 from tunewise.ui.uncertainty.tornado import Bar, Tornado
 
 if TYPE_CHECKING:
@@ -36,20 +36,6 @@ def dollars(value: float) -> str:
     """A spread of draws to the dollar: cents would claim a precision the ranges lack, and
     whole dollars keep the table inside the dashboard's narrow column."""
     return "$" + QLocale().toString(round(value))
-
-
-def _wrapped(text: str = "") -> QLabel:
-    label = plain_label(text)
-    label.setWordWrap(True)
-    return label
-
-
-def _heading(text: str) -> QLabel:
-    label = _wrapped(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 def probability_rows(result: UncertaintyResult) -> list[list[str]]:
@@ -78,11 +64,11 @@ class Panel(QWidget):
         self.result: UncertaintyResult | None = None
         body = QWidget()
         layout = QVBoxLayout(body)
-        self.summary = _wrapped()
+        self.summary = wrapped_label()
         self.summary.setAccessibleName("Draws")
-        self.status = _wrapped()
+        self.status = wrapped_label()
         self.status.setAccessibleName("Uncertainty status")
-        self.table_heading = _heading("")
+        self.table_heading = heading_label("")
         self.probabilities = TextTable(("Approach", "P10", "P50", "P90", "Cheapest"),
                                        right=(P10, P50, P90, CHEAPEST),
                                        header_tips={P10: "One draw in ten costs less than this",
@@ -92,12 +78,12 @@ class Panel(QWidget):
                                                               "approach costs least"})
         self.table = FittedTable(self.probabilities, "Chances at the horizon",
                                  wrap=(APPROACH,))
-        self.sentences = _wrapped()
+        self.sentences = wrapped_label()
         self.sentences.setAccessibleName("What the ranges say")
-        self.flip_heading = _heading("Could change the verdict")
-        self.flips = _wrapped()
+        self.flip_heading = heading_label("Could change the verdict")
+        self.flips = wrapped_label()
         self.flips.setAccessibleName("Could change the verdict")
-        self.tornado_heading = _heading("What moves the gap most")
+        self.tornado_heading = heading_label("What moves the gap most")
         self.tornado = Tornado()
         for widget in (self.summary, self.status, self.table_heading, self.table,
                        self.sentences, self.flip_heading, self.flips, self.tornado_heading,

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from tunewise.core.project import DISTRIBUTIONS, Range, Uncertainty
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.fields import ErrorLabel, plain_label
 from tunewise.ui.numbers import NumberKind, ParseError, format_number, parse_number
+from tunewise.ui.uncertainty.editing import PlanEditDialog
 
 INPUT, LOW, LIKELY, HIGH, PLAN, PROBLEM = range(6)
 HEADERS = ("Input", "Low", "Likely", "High", "Plan now", "Problem")
@@ -85,7 +85,7 @@ def searchable(box: QComboBox) -> None:
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
 
-class RangesDialog(QDialog):
+class RangesDialog(PlanEditDialog):
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -281,15 +281,4 @@ class RangesDialog(QDialog):
         message = self.controller.set_value(Attr("uncertainty"), new, "Edit ranges")
         if message is not None:
             return self._refused(f"{message} The plan is unchanged.")
-        self.controller.seal()
-        self.error.setVisible(False)
-        return True
-
-    def _refused(self, text: str) -> bool:
-        self.error.setText(text)
-        self.error.setVisible(True)
-        return False
-
-    def accept(self) -> None:
-        if self.apply():
-            super().accept()
+        return self._applied()

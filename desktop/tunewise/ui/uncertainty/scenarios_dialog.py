@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from tunewise.core.project import Scenario
 from tunewise.ui.controller import ProjectController
 from tunewise.ui.fields import ErrorLabel, plain_label
 from tunewise.ui.numbers import NumberKind, format_number, parse_number
+from tunewise.ui.uncertainty.editing import PlanEditDialog
 from tunewise.ui.uncertainty.ranges_dialog import searchable
 
 INPUT, VALUE, PLAN = range(3)
@@ -65,7 +65,7 @@ class Draft:
     overrides: dict[str, str] = field(default_factory=dict)
 
 
-class ScenariosDialog(QDialog):
+class ScenariosDialog(PlanEditDialog):
     def __init__(self, controller: ProjectController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -314,15 +314,4 @@ class ScenariosDialog(QDialog):
         message = self.controller.set_value(Attr("scenarios"), built, "Edit scenarios")
         if message is not None:
             return self._refused(f"Not applied: {message} The plan is unchanged.")
-        self.controller.seal()
-        self.error.setVisible(False)
-        return True
-
-    def _refused(self, text: str) -> bool:
-        self.error.setText(text)
-        self.error.setVisible(True)
-        return False
-
-    def accept(self) -> None:
-        if self.apply():
-            super().accept()
+        return self._applied()

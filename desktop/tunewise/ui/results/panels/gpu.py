@@ -11,18 +11,10 @@ the analysis's; this panel only words and lays them out. Tables are read-only
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
-    QHeaderView,
-    QLabel,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,13 +23,10 @@ from tunewise.core import texts
 from tunewise.core.evaluation import Evaluation
 from tunewise.core.gpu import catalogue
 from tunewise.core.gpu.analysis import GpuResult, MemoryRow
-from tunewise.ui.fields import plain_label
+from tunewise.ui.fields import heading_label, wrapped_label
 from tunewise.ui.gpu.memory_bar import MemoryBar, from_row, gb
 from tunewise.ui.numbers import format_number
-
-Index = QModelIndex | QPersistentModelIndex
-LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+from tunewise.ui.results.tables import FittedTable, TextTable
 
 # The feasibility table's columns: each method with gradient checkpointing and without.
 METHOD, WITH, WITHOUT = range(3)
@@ -45,122 +34,6 @@ METHOD, WITH, WITHOUT = range(3)
 WHERE, HOURS, COST, NOTE = range(4)
 # The serving steps' columns.
 DAY, DATE, GPUS, REQUESTS = range(4)
-
-
-class TextTable(QAbstractTableModel):
-    """Rows of words under headers; read-only, one alignment a column, some cells bold."""
-
-    def __init__(self, headers: Sequence[str], right: Sequence[int] = (),
-                 header_tips: dict[int, str] | None = None) -> None:
-        super().__init__()
-        self.headers = list(headers)
-        self.header_tips = dict(header_tips or {})
-        self.right = set(right)
-        self.rows: list[list[str]] = []
-        self.bold: set[tuple[int, int]] = set()
-        self.tips: dict[int, str] = {}
-
-    def set_rows(self, rows: Sequence[Sequence[str]], bold: Sequence[tuple[int, int]] = (),
-                 tips: dict[int, str] | None = None) -> None:
-        self.beginResetModel()
-        self.rows = [list(r) for r in rows]
-        self.bold = set(bold)
-        self.tips = dict(tips or {})
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.headers):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if section in self.right else LEFT
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.header_tips.get(section)
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row, column = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.rows[row][column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in self.right else LEFT
-        if role == Qt.ItemDataRole.FontRole and (row, column) in self.bold:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and row in self.tips:
-            return self.tips[row]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return Qt.ItemFlag.ItemIsEnabled if index.isValid() else Qt.ItemFlag.NoItemFlags
-
-    def text(self) -> list[list[str]]:
-        """The table as shown, headers first (for tests and copying)."""
-        return [list(self.headers), *[list(r) for r in self.rows]]
-
-
-class FittedTable(QTableView):
-    """A read-only table as tall as its rows, so the panel scrolls and the table never does.
-
-    Columns in `wrap` share the width left by the others and wrap their words, so the table
-    fits the dashboard's narrow column without a scroll bar of its own."""
-
-    def __init__(self, model: TextTable, name: str, wrap: Sequence[int] = ()) -> None:
-        super().__init__()
-        self.setModel(model)
-        self.setAccessibleName(name)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(True)
-        self.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.verticalHeader().setVisible(False)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column in wrap:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.setMinimumWidth(120)
-        model.modelReset.connect(self.fit)
-
-    def fit(self) -> None:
-        self.resizeRowsToContents()
-        height = self.horizontalHeader().height() + 2 * self.frameWidth()
-        height += sum(self.rowHeight(r) for r in range(self.model().rowCount()))
-        bar = self.horizontalScrollBar()
-        if bar.maximum() > 0:
-            height += bar.sizeHint().height()
-        self.setFixedHeight(height)
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self.fit()
-
-
-def _wrapped(text: str = "") -> QLabel:
-    label = plain_label(text)
-    label.setWordWrap(True)
-    return label
-
-
-def _heading(text: str) -> QLabel:
-    label = _wrapped(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 def hours(value: float | None) -> str:
@@ -180,30 +53,30 @@ class Panel(QWidget):
         self._shown: GpuResult | None = None
         body = QWidget()
         layout = QVBoxLayout(body)
-        self.title = _heading("")
-        self.sign = _wrapped()
+        self.title = heading_label("")
+        self.sign = wrapped_label()
         self.sign.setAccessibleName(texts.SIGN_LABELS["no_gpu_budget"])
-        self.bar_heading = _heading("The plan's set-up, on each GPU")
+        self.bar_heading = heading_label("The plan's set-up, on each GPU")
         self.bar = MemoryBar()
-        self.bar_words = _wrapped()
+        self.bar_words = wrapped_label()
         self.methods = TextTable(("Method", "With", "Without"), right=(WITH, WITHOUT),
                                  header_tips={WITH: "With gradient checkpointing",
                                               WITHOUT: "Without gradient checkpointing"})
         self.methods_view = FittedTable(self.methods, "Memory by method",
                                         wrap=(METHOD, WITH, WITHOUT))
-        self.methods_words = _wrapped()
-        self.sizing = _wrapped()
+        self.methods_words = wrapped_label()
+        self.sizing = wrapped_label()
         self.training = TextTable(("Where", "Hours", "Cost", "Note"), right=(HOURS, COST))
         self.training_view = FittedTable(self.training, "One training run", wrap=(WHERE, NOTE))
         self.serving = TextTable(("Day", "Date", "Serving GPUs", "Requests a day"),
                                  right=(DAY, GPUS, REQUESTS))
         self.serving_view = FittedTable(self.serving, "Serving GPUs")
-        self.serving_words = _wrapped()
-        self.serving_heading = _heading("Serving the tuned model yourself")
+        self.serving_words = wrapped_label()
+        self.serving_heading = heading_label("Serving the tuned model yourself")
         for widget in (self.title, self.sign, self.bar_heading, self.bar, self.bar_words,
-                       _heading("Memory by method"), self.methods_words, self.methods_view,
-                       _heading("How many cards, and what else fits"), self.sizing,
-                       _heading("One training run"), self.training_view,
+                       heading_label("Memory by method"), self.methods_words, self.methods_view,
+                       heading_label("How many cards, and what else fits"), self.sizing,
+                       heading_label("One training run"), self.training_view,
                        self.serving_heading, self.serving_words, self.serving_view):
             layout.addWidget(widget)
         layout.addStretch(1)
