@@ -46,7 +46,7 @@ def open_ranges(project: Project, scenario: Scenario | None) -> dict[str, Range]
     return {p: r for p, r in ranges.items() if p not in scenario.overrides}
 
 
-def _shown(path: str, value: object) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.4g}"
     if isinstance(value, float | int):
@@ -60,8 +60,8 @@ def changes(project: Project, scenario: Scenario) -> list[str]:
     found = []
     for path, value in scenario.overrides.items():
         now = inputs.read(project, path)
-        found.append(f"{inputs.label(path)}: {_shown(path, value)} "
-                     f"(plan: {_shown(path, now)})")
+        found.append(f"{inputs.label(path)}: {_shown(value)} "
+                     f"(plan: {_shown(now)})")
     return found
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Final, NamedTuple
 
 from tunewise.core import texts
-from tunewise.core.costs import CostReport, request_volume
+from tunewise.core.costs import CostReport
 from tunewise.core.gpu import catalogue, feasibility, memory, selfhost, throughput
 from tunewise.core.market import Offering, default_market
 from tunewise.core.project import ApproachId, GpuMethod, GpuPlan, Project
@@ -326,11 +326,13 @@ def _training_options(project: Project, model: catalogue.OpenModel,
 
 
 def serving_steps(project: Project, model: catalogue.OpenModel,
-                  start: date) -> tuple[list[ServingStep], str]:
-    """The days the self-hosted serving GPUs step up (or down) with the plan's traffic."""
-    inputs = project.costs
-    serving = throughput_plan(project, model)
-    volume = request_volume(inputs)
+                  costs: CostReport) -> tuple[list[ServingStep], str]:
+    """The days the self-hosted serving GPUs step up (or down) with the plan's traffic (the
+    daily volume the costs were worked out on)."""
+    override = project.costs.price_overrides.get(model.id)
+    serving = selfhost.serving(project.costs, model, TRAINED_APPROACH,
+                               override.hosting_per_hour if override is not None else None)
+    start, volume = costs.start_date, costs.requests
     gpus = serving.gpus(volume[1:])
     steps: list[ServingStep] = []
     previous = -1
@@ -345,12 +347,6 @@ def serving_steps(project: Project, model: catalogue.OpenModel,
             f"{serving.seconds_per_request:.2f} GPU-seconds a request, busiest hour "
             f"{serving.peak_factor:g} times the day's average")
     return steps, note
-
-
-def throughput_plan(project: Project, model: catalogue.OpenModel) -> throughput.ServingPlan:
-    override = project.costs.price_overrides.get(model.id)
-    return selfhost.serving(project.costs, model, TRAINED_APPROACH,
-                            override.hosting_per_hour if override is not None else None)
 
 
 def run(project: Project, costs: CostReport) -> GpuResult | None:
@@ -374,7 +370,7 @@ def run(project: Project, costs: CostReport) -> GpuResult | None:
     serving: list[ServingStep] = []
     serving_note = ""
     if self_hosted(project):
-        serving, serving_note = serving_steps(project, model, costs.start_date)
+        serving, serving_note = serving_steps(project, model, costs)
     return GpuResult(**base, model_name=model.name, chosen=sized.chosen, table=sized.table,
                      sized_on=card.name, gpus_needed=sized.needed, largest_model=sized.largest,
                      longest_sequence=sized.longest,

@@ -1,5 +1,6 @@
 """Read-only tables of words for the result tabs (GPU feasibility, uncertainty, scenarios):
-a model with per-column alignment and bold cells, and a view as tall as its rows."""
+a model with per-column alignment and bold cells, a view as tall as its rows, and the
+frameless scroll area the tabs put them in."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -115,3 +124,18 @@ class FittedTable(QTableView):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self.fit()
+
+
+def scroll_into(owner: QWidget, body: QWidget, *, horizontal: bool = True) -> QScrollArea:
+    """Fill `owner` with a frameless scroll area holding `body`: a result tab in the
+    dashboard's column scrolls as a whole, its tables never on their own."""
+    scroll = QScrollArea()
+    scroll.setWidget(body)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    if not horizontal:
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
+    return scroll

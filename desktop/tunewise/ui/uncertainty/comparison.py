@@ -7,14 +7,14 @@ tooltip of a scenario's name lists what it changes.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from tunewise.core import scenarios, texts
 from tunewise.core.project import APPROACHES
 from tunewise.core.scenarios import ScenarioComparison
 from tunewise.core.texts import money
 from tunewise.ui.fields import plain_label
-from tunewise.ui.results.tables import FittedTable, TextTable
+from tunewise.ui.results.tables import FittedTable, TextTable, scroll_into
 
 NAME, RECOMMENDATION, CONFIDENCE, CHEAPEST = range(4)
 FIRST_TOTAL = 4
@@ -47,13 +47,7 @@ class ComparisonView(QWidget):
         layout.addWidget(self.caption)
         layout.addWidget(self.table)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scroll_into(self, body)
 
     def show_comparison(self, comparison: ScenarioComparison) -> None:
         self.comparison = comparison

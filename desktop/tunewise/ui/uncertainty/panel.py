@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from tunewise.core import inputs, texts
 from tunewise.core.project import APPROACHES
 from tunewise.ui.fields import heading_label, wrapped_label
-from tunewise.ui.results.tables import FittedTable, TextTable
+from tunewise.ui.results.tables import FittedTable, TextTable, scroll_into
 from tunewise.ui.uncertainty.tornado import Bar, Tornado
 
 if TYPE_CHECKING:
@@ -90,13 +90,7 @@ class Panel(QWidget):
                        self.tornado):
             layout.addWidget(widget)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scroll_into(self, body)
         self.show_status("Working out the ranges…")
 
     def show_status(self, text: str) -> None:

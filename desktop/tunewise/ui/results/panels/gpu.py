@@ -11,10 +11,8 @@ the analysis's; this panel only words and lays them out. Tables are read-only
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (
-    QFrame,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +24,7 @@ from tunewise.core.gpu.analysis import GpuResult, MemoryRow
 from tunewise.ui.fields import heading_label, wrapped_label
 from tunewise.ui.gpu.memory_bar import MemoryBar, from_row, gb
 from tunewise.ui.numbers import format_number
-from tunewise.ui.results.tables import FittedTable, TextTable
+from tunewise.ui.results.tables import FittedTable, TextTable, scroll_into
 
 # The feasibility table's columns: each method with gradient checkpointing and without.
 METHOD, WITH, WITHOUT = range(3)
@@ -80,14 +78,7 @@ class Panel(QWidget):
                        self.serving_heading, self.serving_words, self.serving_view):
             layout.addWidget(widget)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        scroll_into(self, body, horizontal=False)
 
     def show_result(self, result: GpuResult, evaluation: Evaluation) -> None:
         if result == self._shown:
